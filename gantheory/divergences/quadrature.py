@@ -1,0 +1,248 @@
+r"""Deterministic adaptive quadrature in one and two dimensions.
+
+The rule is the 15-point Gauss-Kronrod rule (7-point Gauss embedded), in 2-D its tensor
+product, applied on panels. On each panel the Kronrod value :math:`K` is kept and
+:math:`|K - G|`, the difference to the embedded Gauss value, is its error estimate. Since
+:math:`K` is exact for polynomials of degree 22 and :math:`G` only of degree 13, the
+difference is dominated by :math:`G`'s error and bounds :math:`K`'s error generously on
+smooth panels: the estimate is pessimistic, which is the honest direction.
+
+Panels start at the breakpoints the distributions supply (each Gaussian component gives
+its mean and :math:`\pm 2, 6, 20` standard deviations per axis, a box its edges)
+plus any extra breakpoints (kinks of the integrand). The domain ends at 20 standard
+deviations of the widest component, beyond which a Gaussian holds less than
+:math:`10^{-88}` of its mass: the truncation error is far below any tolerance used here.
+
+Refinement is global and vectorized: in each round the panels with the largest errors are
+bisected (every axis), just enough of them that the others' errors sum to at most half the
+tolerance, until the total error is below ``atol``. If the evaluation budget runs out first,
+:class:`QuadratureError` reports the error reached; a silently wrong number is never returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Gauss-Kronrod (7, 15) nodes on [-1, 1] (non-negative half) and weights, from QUADPACK
+# (Piessens et al. 1983, routine QK15).
+_XGK = np.array(
+    [
+        0.991455371120812639206854697526329,
+        0.949107912342758524526189684047851,
+        0.864864423359769072789712788640926,
+        0.741531185599394439863864773280788,
+        0.586087235467691130294144845693013,
+        0.405845151377397166906606412076961,
+        0.207784955007898467600689403773245,
+        0.000000000000000000000000000000000,
+    ]
+)
+_WGK = np.array(
+    [
+        0.022935322010529224963732008058970,
+        0.063092092629978553290700663189204,
+        0.104790010322250183839876322541518,
+        0.140653259715525918745189590510238,
+        0.169004726639267902826583426598550,
+        0.190350578064785409913256402421014,
+        0.204432940075298892414161999234649,
+        0.209482141084727828012999174891714,
+    ]
+)
+_WG = np.array(
+    [
+        0.129484966168869693270611432679082,
+        0.279705391489276667901467771423780,
+        0.381830050505118944950369775488975,
+        0.417959183673469387755102040816327,
+    ]
+)
+#: Full 15-point node set on [-1, 1], Kronrod weights and Gauss weights (0 at Kronrod-only nodes).
+NODES = np.concatenate([-_XGK[:-1], _XGK[::-1]])
+KRONROD_WEIGHTS = np.concatenate([_WGK[:-1], _WGK[::-1]])
+_gauss_half = np.zeros(8)
+_gauss_half[1::2] = _WG
+GAUSS_WEIGHTS = np.concatenate([_gauss_half[:-1], _gauss_half[::-1]])
+
+#: Points evaluated per batch of panels (bounds memory).
+_BATCH_POINTS = 1 << 18
+
+
+class QuadratureError(ArithmeticError):
+    """Raised when quadrature cannot reach its tolerance within its evaluation budget.
+
+    Attributes
+    ----------
+    result : QuadratureResult
+        The value and (too large) error estimate reached.
+    """
+
+    def __init__(self, message: str, result: QuadratureResult):
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass(frozen=True)
+class QuadratureResult:
+    """Value of an integral with its error estimate and the work spent."""
+
+    value: float
+    error: float
+    n_evaluations: int
+    n_panels: int
+
+
+def _rule(dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes ``(m, dim)`` on ``[-1, 1]^dim`` with Kronrod and Gauss weights ``(m,)``."""
+    if dim == 1:
+        return NODES[:, None], KRONROD_WEIGHTS, GAUSS_WEIGHTS
+    grid = np.stack(np.meshgrid(NODES, NODES, indexing="ij"), axis=-1).reshape(-1, 2)
+    wk = np.outer(KRONROD_WEIGHTS, KRONROD_WEIGHTS).ravel()
+    wg = np.outer(GAUSS_WEIGHTS, GAUSS_WEIGHTS).ravel()
+    return grid, wk, wg
+
+
+def _apply(
+    func: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kronrod values and error estimates on panels ``[lo, hi]`` (each ``(P, dim)``)."""
+    dim = lo.shape[1]
+    nodes, wk, wg = _rule(dim)
+    half = 0.5 * (hi - lo)  # (P, dim)
+    centre = 0.5 * (hi + lo)
+    jac = np.prod(half, axis=1)  # (P,)
+    per_batch = max(1, _BATCH_POINTS // nodes.shape[0])
+    values = np.empty(lo.shape[0])
+    errors = np.empty(lo.shape[0])
+    for s in range(0, lo.shape[0], per_batch):
+        pts = centre[s : s + per_batch, None, :] + half[s : s + per_batch, None, :] * nodes
+        f = np.asarray(func(pts.reshape(-1, dim)), dtype=float).reshape(pts.shape[:2])
+        if not np.all(np.isfinite(f)):
+            raise ValueError(
+                "the integrand is not finite inside the domain (the quantity is probably "
+                "infinite or undefined for these distributions)"
+            )
+        k = f @ wk * jac[s : s + per_batch]
+        g = f @ wg * jac[s : s + per_batch]
+        values[s : s + per_batch] = k
+        errors[s : s + per_batch] = np.abs(k - g)
+    return values, errors
+
+
+def _initial_panels(breakpoints: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    edges = [np.unique(np.asarray(b, dtype=float)) for b in breakpoints]
+    lows = np.meshgrid(*[e[:-1] for e in edges], indexing="ij")
+    highs = np.meshgrid(*[e[1:] for e in edges], indexing="ij")
+    lo = np.stack([a.ravel() for a in lows], axis=1)
+    hi = np.stack([a.ravel() for a in highs], axis=1)
+    return lo, hi
+
+
+def _bisect(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split each panel into 2**dim equal children."""
+    dim = lo.shape[1]
+    mid = 0.5 * (lo + hi)
+    new_lo, new_hi = [], []
+    for corner in range(2**dim):
+        bits = [(corner >> j) & 1 for j in range(dim)]
+        new_lo.append(np.stack([mid[:, j] if b else lo[:, j] for j, b in enumerate(bits)], 1))
+        new_hi.append(np.stack([hi[:, j] if b else mid[:, j] for j, b in enumerate(bits)], 1))
+    return np.concatenate(new_lo), np.concatenate(new_hi)
+
+
+def integrate(
+    func: Callable[[np.ndarray], np.ndarray],
+    breakpoints: Sequence[np.ndarray],
+    *,
+    atol: float,
+    max_evaluations: int = 20_000_000,
+) -> QuadratureResult:
+    r"""Integrate ``func`` over the box spanned by ``breakpoints`` to absolute error ``atol``.
+
+    Parameters
+    ----------
+    func : callable
+        Maps points of shape ``(n, d)`` to values of shape ``(n,)``; ``d`` is 1 or 2.
+    breakpoints : sequence of array_like
+        One array per axis; panels start between consecutive (sorted, unique) values, and
+        the outermost values bound the domain.
+    atol : float
+        Target absolute error of the sum of the per-panel estimates :math:`|K - G|`.
+    max_evaluations : int
+        Budget of integrand evaluations.
+
+    Returns
+    -------
+    QuadratureResult
+
+    Raises
+    ------
+    QuadratureError
+        If the budget is spent before the error estimate reaches ``atol``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = integrate(lambda x: np.exp(-x[:, 0] ** 2), [np.array([-10.0, 0.0, 10.0])],
+    ...               atol=1e-12)
+    >>> abs(r.value - np.sqrt(np.pi)) < 1e-14
+    True
+    """
+    dim = len(breakpoints)
+    if dim not in (1, 2):
+        raise ValueError(f"quadrature is implemented in 1-D and 2-D; got {dim} axes")
+    points_per_panel = 15**dim
+    lo, hi = _initial_panels(breakpoints)
+    values, errors = _apply(func, lo, hi)
+    n_eval = lo.shape[0] * points_per_panel
+    done_value = 0.0
+    done_error = 0.0
+    n_done = 0
+    while True:
+        total_error = done_error + float(errors.sum())
+        if total_error <= atol:
+            break
+        # Split the panels with the largest errors: the rest keep at most half the budget.
+        order = np.argsort(errors)  # ascending
+        kept_budget = 0.5 * (atol - done_error)
+        cumulative = np.cumsum(errors[order])
+        n_keep = int(np.searchsorted(cumulative, kept_budget, side="right"))
+        keep, split = order[:n_keep], order[n_keep:]
+        cost = split.size * 2**dim * points_per_panel
+        if n_eval + cost > max_evaluations:
+            result = QuadratureResult(
+                done_value + float(values.sum()), total_error, n_eval, n_done + lo.shape[0]
+            )
+            raise QuadratureError(
+                f"quadrature reached an error estimate of {total_error:.3g}, above the "
+                f"tolerance atol={atol:.3g}, after {n_eval} evaluations (budget "
+                f"{max_evaluations}); value so far {result.value:.17g}",
+                result,
+            )
+        done_value += float(values[keep].sum())
+        done_error += float(errors[keep].sum())
+        n_done += keep.size
+        lo, hi = _bisect(lo[split], hi[split])
+        values, errors = _apply(func, lo, hi)
+        n_eval += cost
+    return QuadratureResult(
+        done_value + float(values.sum()), total_error, n_eval, n_done + lo.shape[0]
+    )
+
+
+def domain_breakpoints(distributions: Sequence, extra: Sequence[np.ndarray] | None = None):
+    """Union per axis of the distributions' quadrature breakpoints and any ``extra`` ones."""
+    per_axis = [d.quadrature_breakpoints() for d in distributions]
+    dim = len(per_axis[0])
+    axes = []
+    for j in range(dim):
+        pts = np.concatenate([bp[j] for bp in per_axis])
+        if extra is not None and len(extra) > j and extra[j] is not None:
+            inside = np.asarray(extra[j], dtype=float)
+            inside = inside[(inside > pts.min()) & (inside < pts.max())]
+            pts = np.concatenate([pts, inside])
+        axes.append(np.unique(pts))
+    return axes
