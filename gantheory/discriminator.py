@@ -114,7 +114,7 @@ def value_function(
     n_samples: int | None = None,
     seed: Any = 0,
 ) -> DivergenceResult:
-    r"""The GAN value function :math:`V(G, D) = \mathbb E_\text{data}[\log D] + \mathbb E_g[\log(1 - D)]`.
+    r"""The GAN value function :math:`V(G, D) = E_\text{data}[\log D] + E_g[\log(1 - D)]`.
 
     Parameters
     ----------
@@ -143,7 +143,7 @@ def value_function(
     >>> from gantheory import Gaussian, value_function
     >>> p = Gaussian(0.0, 1.0)
     >>> v = value_function(p, p, lambda x: np.full(len(x), 0.5))
-    >>> round(v.value, 12) == round(-np.log(4.0), 12)
+    >>> bool(abs(v.value + np.log(4.0)) < 1e-12)
     True
     """
     val.check_same_dim(p_data, p_g, ("p_data", "p_g"))
@@ -179,7 +179,7 @@ def training_criterion(p_data: Any, p_g: Any, **options: Any) -> DivergenceResul
     >>> import numpy as np
     >>> from gantheory import Gaussian, training_criterion
     >>> p = Gaussian(0.0, 1.0)
-    >>> abs(training_criterion(p, p).value + np.log(4.0)) < 1e-12
+    >>> bool(abs(training_criterion(p, p).value + np.log(4.0)) < 1e-12)
     True
     """
     return value_function(p_data, p_g, optimal_discriminator(p_data, p_g), **options)

@@ -69,7 +69,7 @@ def f_divergence(
     n_samples: int | None = None,
     seed: Any = 0,
 ) -> DivergenceResult:
-    r"""The f-divergence :math:`D_f(P\|Q) = \int q\, f(p/q)\, dx` for a generator of the f-GAN table.
+    r"""The f-divergence :math:`D_f(P\|Q) = \int q\, f(p/q)\, dx` for an f of the f-GAN table.
 
     Parameters
     ----------

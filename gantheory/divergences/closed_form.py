@@ -73,7 +73,7 @@ def bhattacharyya_coefficient(p: Gaussian, q: Gaussian) -> float:
 
 @register("squared_hellinger", Gaussian, Gaussian)
 def _squared_hellinger_gaussian_gaussian(p: Gaussian, q: Gaussian) -> float:
-    """int (sqrt p - sqrt q)^2 = 2 (1 - BC) between Gaussians (Bhattacharyya coefficient)."""
+    """Int (sqrt p - sqrt q)^2 = 2 (1 - BC) between Gaussians (Bhattacharyya coefficient)."""
     return 2.0 * (1.0 - bhattacharyya_coefficient(p, q))
 
 

@@ -112,7 +112,7 @@ class FGenerator:
 
 
 def _log_abs_diff(la: np.ndarray, lb: np.ndarray) -> np.ndarray:
-    """:math:`\\log|e^a - e^b|` without overflow or cancellation (``-inf`` where equal)."""
+    r""":math:`\log|e^a - e^b|` without overflow or cancellation (``-inf`` where equal)."""
     hi = np.maximum(la, lb)
     lo = np.minimum(la, lb)
     with np.errstate(divide="ignore"):

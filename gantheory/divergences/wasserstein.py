@@ -108,9 +108,8 @@ def wasserstein1(p: Any, q: Any, *, atol: float | None = None) -> DivergenceResu
 
     # Kinks of |F_P - F_Q| where the two (continuous) CDFs cross.
     if dist_p is not None and dist_q is not None:
-        fine = np.unique(
-            np.concatenate([np.linspace(a, b, 33) for a, b in zip(breakpoints[:-1], breakpoints[1:])])
-        )
+        pieces = zip(breakpoints[:-1], breakpoints[1:], strict=True)
+        fine = np.unique(np.concatenate([np.linspace(a, b, 33) for a, b in pieces]))
         g = diff(fine)
         cross = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) < 0)
         roots = [optimize.brentq(lambda t: float(diff(np.array([t]))[0]), fine[i], fine[i + 1],
