@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from gantheory import _validation as val
+from gantheory.distributions import Gaussian
 from gantheory.divergences import closed_form  # noqa: F401  (registers the closed forms)
 from gantheory.divergences.fdiv import FGenerator, get_generator
 from gantheory.divergences.numerical import (
@@ -276,5 +277,8 @@ def w2_gaussian(p: Any, q: Any) -> DivergenceResult:
     >>> w2_gaussian(Gaussian([0.0, 0.0], 1.0), Gaussian([3.0, 4.0], 1.0)).value
     5.0
     """
+    for name, d in (("p", p), ("q", q)):
+        if not isinstance(d, Gaussian):
+            raise TypeError(f"{name} must be a Gaussian for w2_gaussian; got {type(d).__name__}")
     val.check_same_dim(p, q)
     return _closed_form("w2", p, q, "closed_form")

@@ -90,11 +90,8 @@ def crossings_1d(p: Any, q: Any, breakpoints: np.ndarray, refine: int = 32) -> n
 
     Used as extra quadrature breakpoints where the integrand has a kink there (``|p - q|``).
     """
-    grid = np.unique(
-        np.concatenate(
-            [np.linspace(a, b, refine + 1) for a, b in zip(breakpoints[:-1], breakpoints[1:], strict=True)]
-        )
-    )
+    pieces = zip(breakpoints[:-1], breakpoints[1:], strict=True)
+    grid = np.unique(np.concatenate([np.linspace(a, b, refine + 1) for a, b in pieces]))
 
     def diff(t: float | np.ndarray) -> np.ndarray:
         lp, lq = _log_densities(p, q, np.reshape(t, (-1, 1)))
