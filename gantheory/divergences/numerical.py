@@ -176,12 +176,7 @@ def integrate(
     if method == "auto":
         method = "quadrature" if p.dim <= 2 else "monte_carlo"
     if method == "quadrature":
-        # |p - q| has a kink along a curve in 2-D; adaptive cubature converges only like
-        # O(h^2) there, so it gets a larger budget (the 2-D presets need 1e7 evaluations).
-        budget = 100_000_000 if kink_where_equal and p.dim == 2 else 20_000_000
-        return integrate_quadrature(
-            p, q, integrand, atol=atol, kink_where_equal=kink_where_equal, max_evaluations=budget
-        )
+        return integrate_quadrature(p, q, integrand, atol=atol, kink_where_equal=kink_where_equal)
     if method == "monte_carlo":
         return integrate_monte_carlo(p, q, integrand, n_samples=n_samples, seed=seed)
     raise ValueError(f"method must be one of {METHODS}; got {method!r}")

@@ -13,6 +13,11 @@ plus any extra breakpoints (kinks of the integrand). The domain ends at 20 stand
 deviations of the widest component, beyond which a Gaussian holds less than
 :math:`10^{-88}` of its mass: the truncation error is far below any tolerance used here.
 
+The estimate needs a smooth integrand on every panel: kinks and jumps must sit on panel
+edges. In 1-D the callers put breakpoints there (box edges, the crossings of ``|p - q|``); in
+2-D a kink along a curve cannot be aligned, and there the estimate was measured to understate
+the error (total variation, see :mod:`gantheory.divergences.sections`, which avoids it).
+
 Refinement is global and vectorized: in each round the panels with the largest errors are
 bisected (every axis), just enough of them that the others' errors sum to at most half the
 tolerance, until the total error is below ``atol``. If the evaluation budget runs out first,
