@@ -113,6 +113,18 @@ def _logsumexp_last(a: np.ndarray) -> np.ndarray:
     return np.log(np.exp(a - shift[..., None]).sum(axis=-1)) + shift
 
 
+def _point_pair(a: Any, b: Any, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Two points of R^d (scalars allowed in 1-D) as 1-D float arrays of the same length."""
+    first = np.atleast_1d(val.as_float_array(a, names[0]))
+    second = np.atleast_1d(val.as_float_array(b, names[1]))
+    if first.ndim != 1 or first.shape != second.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must be 1-D arrays of the same length; got shapes "
+            f"{first.shape} and {second.shape}"
+        )
+    return first, second
+
+
 def _rng(seed: Any) -> np.random.Generator:
     return np.random.default_rng(seed)
 
@@ -384,13 +396,7 @@ class Uniform(AbsolutelyContinuous):
     """
 
     def __init__(self, low: Any, high: Any):
-        lo = np.atleast_1d(val.as_float_array(low, "low"))
-        hi = np.atleast_1d(val.as_float_array(high, "high"))
-        if lo.ndim != 1 or lo.shape != hi.shape:
-            raise ValueError(
-                f"low and high must be 1-D arrays of the same length; got shapes {lo.shape} "
-                f"and {hi.shape}"
-            )
+        lo, hi = _point_pair(low, high, ("low", "high"))
         if np.any(hi <= lo):
             raise ValueError(f"high must exceed low in every coordinate; got low={lo}, high={hi}")
         self.low, self.high = lo, hi
@@ -459,13 +465,7 @@ class LineUniform(Distribution):
     """
 
     def __init__(self, start: Any, end: Any):
-        a = np.atleast_1d(val.as_float_array(start, "start"))
-        b = np.atleast_1d(val.as_float_array(end, "end"))
-        if a.ndim != 1 or a.shape != b.shape:
-            raise ValueError(
-                f"start and end must be 1-D arrays of the same length; got shapes {a.shape} "
-                f"and {b.shape}"
-            )
+        a, b = _point_pair(start, end, ("start", "end"))
         if a.size < 2:
             raise ValueError(
                 "start must have at least 2 coordinates: a segment in 1-D is an interval with a "
