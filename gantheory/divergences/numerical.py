@@ -99,13 +99,64 @@ def crossings_1d(p: Any, q: Any, breakpoints: np.ndarray, refine: int = 32) -> n
 
     g = diff(grid)
     ok = np.isfinite(g)
-    roots = []
+    roots = list(grid[g == 0])  # a crossing exactly on a grid node
     for i in np.flatnonzero(ok[:-1] & ok[1:] & (np.sign(g[:-1]) * np.sign(g[1:]) < 0)):
         root = optimize.brentq(
             lambda t: float(diff(t)[0]), grid[i], grid[i + 1], xtol=1e-15, rtol=1e-15
         )
         roots.append(root)
     return np.asarray(roots)
+
+
+#: How many times the domain may be doubled when the integrand has not decayed at its edge.
+_MAX_DOMAIN_DOUBLINGS = 6
+
+
+def _extend_until_decayed(
+    func: Callable[[np.ndarray], np.ndarray], axes: list[np.ndarray], atol: float
+) -> list[np.ndarray]:
+    """Widen the domain while the integrand is not negligible on its boundary.
+
+    The breakpoints end 20 standard deviations out, where every density is negligible, but an
+    integrand such as :math:`p^2/q` (Pearson's chi-squared) can decay far more slowly. The
+    integrand is sampled on the boundary of the box; while ``max |h| * volume`` exceeds a
+    thousandth of ``atol`` the box is doubled about its centre. If it still has not decayed
+    after 6 doublings the integral is taken to diverge (QuadratureError).
+    """
+    for _ in range(_MAX_DOMAIN_DOUBLINGS + 1):
+        lows = np.array([a[0] for a in axes])
+        highs = np.array([a[-1] for a in axes])
+        volume = float(np.prod(highs - lows))
+        edge = float(np.max(np.abs(func(_boundary_points(lows, highs)))))
+        if edge * volume <= 1e-3 * atol:
+            return axes
+        centre, half = 0.5 * (lows + highs), 0.5 * (highs - lows)
+        axes = [
+            np.concatenate([[c - 2 * h], a, [c + 2 * h]])
+            for a, c, h in zip(axes, centre, half, strict=True)
+        ]
+    raise quadrature.QuadratureError(
+        f"the integrand is still {edge:.3g} on the boundary of a domain {2**_MAX_DOMAIN_DOUBLINGS}"
+        " times wider than the distributions' 20-standard-deviation range: the integral "
+        "probably diverges (e.g. a chi-squared divergence with too light a denominator)",
+        quadrature.QuadratureResult(float("nan"), float("inf"), 0, 0),
+    )
+
+
+def _boundary_points(lows: np.ndarray, highs: np.ndarray, per_side: int = 65) -> np.ndarray:
+    """Points on the boundary of the box ``[lows, highs]`` (its 2 ends in 1-D)."""
+    if lows.size == 1:
+        return np.array([[lows[0]], [highs[0]]])
+    xs = np.linspace(lows[0], highs[0], per_side)
+    ys = np.linspace(lows[1], highs[1], per_side)
+    return np.concatenate(
+        [
+            np.stack([xs, np.full_like(xs, lows[1])], 1),
+            np.stack([xs, np.full_like(xs, highs[1])], 1),
+            np.stack([np.full_like(ys, lows[0]), ys], 1),
+            np.stack([np.full_like(ys, highs[0]), ys], 1),
+        ]
+    )
 
 
 def integrate_quadrature(
@@ -133,6 +184,7 @@ def integrate_quadrature(
         lp, lq = _log_densities(p, q, x)
         return integrand(x, lp, lq)
 
+    axes = _extend_until_decayed(func, axes, atol)
     r = quadrature.integrate(func, axes, atol=atol, max_evaluations=max_evaluations)
     return DivergenceResult(r.value, r.error, "quadrature", r.n_evaluations)
 

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -47,8 +49,14 @@ class Comparison:
 
     @property
     def error(self) -> float:
-        """``|lhs - rhs|`` for an equality, ``max(0, lhs - rhs)`` for an inequality."""
+        """``|lhs - rhs|`` for an equality, ``max(0, lhs - rhs)`` for an inequality.
+
+        A NaN on either side is an infinite error: a check that could not compute a side
+        fails instead of passing silently.
+        """
         lhs, rhs = float(self.lhs), float(self.rhs)
+        if np.isnan(lhs) or np.isnan(rhs):
+            return float("inf")
         if lhs == rhs:  # also inf == inf
             return 0.0
         if self.relation == "==":
