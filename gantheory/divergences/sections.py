@@ -78,9 +78,14 @@ def _section_l1(p: GaussianMixture, q: GaussianMixture, x: np.ndarray) -> np.nda
     r""":math:`g(x) = \int |p(x, y) - q(x, y)|\, dy` for every ``x`` (shape ``(n,)``)."""
     sp, sq = _section(p, x), _section(q, x)
     # Scan points around every component's section, sorted per row: (n, m).
-    centres = np.concatenate([sp[1], sq[1]], axis=1)
+    # Components whose section weight is negligible (below e^-80 of the largest at that x)
+    # cannot host a crossing that matters: their scan points go to +inf and are cut off.
+    log_a = np.concatenate([sp[0], sq[0]], axis=1)
+    active = log_a > log_a.max(axis=1, keepdims=True) - 80.0
+    centres = np.where(active, np.concatenate([sp[1], sq[1]], axis=1), np.inf)
     scales = np.concatenate([sp[2], sq[2]], axis=1)
     scan = np.sort((centres[:, :, None] + scales[:, :, None] * _SCAN).reshape(len(x), -1), axis=1)
+    scan = scan[:, : int(active.sum(axis=1).max()) * _SCAN.size]
     with np.errstate(invalid="ignore"):
         d = _log_section_density(sp, scan) - _log_section_density(sq, scan)
     sign = np.sign(np.nan_to_num(d, nan=0.0))
