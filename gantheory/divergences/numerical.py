@@ -127,7 +127,9 @@ def _extend_until_decayed(
         lows = np.array([a[0] for a in axes])
         highs = np.array([a[-1] for a in axes])
         volume = float(np.prod(highs - lows))
-        edge = float(np.max(np.abs(func(_boundary_points(lows, highs)))))
+        with np.errstate(over="ignore", invalid="ignore"):  # inf/NaN there: not decayed
+            values = np.abs(func(_boundary_points(lows, highs)))
+        edge = float(np.max(np.where(np.isnan(values), np.inf, values)))
         if edge * volume <= 1e-3 * atol:
             return axes
         centre, half = 0.5 * (lows + highs), 0.5 * (highs - lows)
