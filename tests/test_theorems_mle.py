@@ -118,9 +118,9 @@ def test_check_fails_on_a_biased_sampler():
 def test_nan_makes_a_comparison_fail():
     from gantheory.theorems.base import Comparison
 
-    safe = mle._nan_safe([Comparison("x", np.nan, 0.0, "<="), Comparison("y", 1.0, 1.0)])
-    assert safe[0].error == np.inf
-    assert safe[1].error == 0.0
+    assert Comparison("x", np.nan, 0.0, "<=").error == np.inf
+    assert Comparison("x", 0.0, np.nan).error == np.inf
+    assert Comparison("y", 1.0, 1.0).error == 0.0
 
 
 # -- properties over random mixtures ----------------------------------------------------------
