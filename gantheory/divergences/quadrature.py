@@ -12,6 +12,9 @@ its mean and :math:`\pm 2, 6, 20` standard deviations per axis, a box its edges)
 plus any extra breakpoints (kinks of the integrand). The domain ends at 20 standard
 deviations of the widest component, beyond which a Gaussian holds less than
 :math:`10^{-88}` of its mass: the truncation error is far below any tolerance used here.
+Integrands that decay more slowly than the densities (Pearson's :math:`p^2/q`) are caught by
+the caller (:func:`gantheory.divergences.numerical.integrate_quadrature`), which widens the
+domain while the integrand is not negligible on its boundary and reports divergence otherwise.
 
 The estimate needs a smooth integrand on every panel: kinks and jumps must sit on panel
 edges. In 1-D the callers put breakpoints there (box edges, the crossings of ``|p - q|``); in
