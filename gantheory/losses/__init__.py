@@ -1,4 +1,7 @@
-"""Differentiable GAN objectives in PyTorch, checked against the numeric core (first slice).
+"""Differentiable GAN objectives and regularisers in PyTorch, checked against the numeric core.
+
+Modules: :mod:`.gan` (losses on logits), :mod:`.penalties` (gradient penalties, weight
+clipping, instance noise, label smoothing and flipping, conditional negatives).
 
 All GAN losses take discriminator **logits** (never probabilities), compute with softplus so
 they stay finite for any logit, and return the mean over the batch.
