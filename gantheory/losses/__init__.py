@@ -1,7 +1,8 @@
 """Differentiable GAN objectives and regularisers in PyTorch, checked against the numeric core.
 
 Modules: :mod:`.gan` (losses on logits), :mod:`.penalties` (gradient penalties, weight
-clipping, instance noise, label smoothing and flipping, conditional negatives).
+clipping, instance noise, label smoothing and flipping, conditional negatives), :mod:`.vae`
+(reparameterisation, Gaussian KLs, likelihoods, ELBO; sum over dimensions, mean over batch).
 
 All GAN losses take discriminator **logits** (never probabilities), compute with softplus so
 they stay finite for any logit, and return the mean over the batch.
