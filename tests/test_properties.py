@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gantheory as g
-from gantheory.testing.strategies import mixture_pairs, mixtures
+from gantheory.testing.strategies import gaussians, mixture_pairs, mixtures
 
 LOG2, LOG4 = np.log(2.0), np.log(4.0)
 pairs_1d = mixture_pairs(dim=1)
@@ -60,3 +60,61 @@ def test_d_star_beats_perturbations(pair, eps, kind):
             return 1 / (1 + np.exp(-self.logit(x)))
 
     assert g.value_function(p, q, Perturbed()).value < g.training_criterion(p, q).value + 1e-12
+
+
+# -- additions ------------------------------------------------------------------------------
+
+
+@settings(max_examples=6)
+@given(mixtures(dim=2, max_components=2))
+def test_self_divergences_vanish_2d(p):
+    assert abs(g.kl(p, p).value) <= 1e-8
+    assert abs(g.jsd(p, p).value) <= 1e-8
+    assert abs(g.tv(p, p).value) <= 1e-8
+    assert abs(g.hellinger2(p, p).value) <= 1e-8
+
+
+def _closed_vs_quadrature(p, q, atol):
+    for fn in (g.kl, g.hellinger2, g.cross_entropy,
+               lambda a, b, **o: g.f_divergence(a, b, "reverse_kl", **o),
+               lambda a, b, **o: g.f_divergence(a, b, "jeffrey", **o)):
+        closed = fn(p, q, method="closed_form")
+        quad = fn(p, q, method="quadrature")
+        assert abs(closed.value - quad.value) <= quad.error + 1e-13
+        assert abs(closed.value - quad.value) <= atol
+
+
+@given(gaussians(dim=1), gaussians(dim=1))
+def test_gaussian_closed_forms_match_quadrature_1d(p, q):
+    _closed_vs_quadrature(p, q, atol=1e-10)
+
+
+@settings(max_examples=5)
+@given(gaussians(dim=2), gaussians(dim=2))
+def test_gaussian_closed_forms_match_quadrature_2d(p, q):
+    _closed_vs_quadrature(p, q, atol=1e-8)
+
+
+@given(gaussians(dim=1), gaussians(dim=1))
+def test_gaussian_kl_nonnegative_and_pinsker(p, q):
+    k = g.kl(p, q).value
+    assert k >= 0
+    assert g.tv(p, q).value <= np.sqrt(k / 2) + 1e-10
+    assert abs(g.kl(p, p).value) <= 1e-14
+
+
+@settings(max_examples=4)
+@given(pairs_2d, st.floats(-1.0, 1.0).filter(lambda e: abs(e) > 1e-2))
+def test_d_star_beats_perturbations_2d(pair, eps):
+    p, q = pair
+    d = g.optimal_discriminator(p, q)
+
+    class Perturbed:
+        def logit(self, x):
+            x = np.asarray(x)
+            return d.logit(x) + eps * np.tanh(x[..., 0] - x[..., 1])
+
+        def __call__(self, x):
+            return 1 / (1 + np.exp(-self.logit(x)))
+
+    assert g.value_function(p, q, Perturbed()).value < g.training_criterion(p, q).value + 1e-9

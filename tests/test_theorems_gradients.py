@@ -1,17 +1,37 @@
+import copy
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 
 from gantheory import Gaussian, jsd, kl
+from gantheory.presets import bimodal
 from gantheory.testing.strategies import gaussians
 from gantheory.theorems import gradients
 from gantheory.theorems._numerics import derivative
+from gantheory.theorems.base import Configuration
 
 
 @pytest.mark.parametrize("theorem", gradients.THEOREMS, ids=lambda t: t.key)
 def test_theorem_passes(theorem):
     result = theorem.run()
     assert result.passed, result.as_dict()
+
+
+def _flipped_score(p):
+    """A copy of ``p`` whose score has the wrong sign (density and logit unchanged)."""
+    base = type(p)
+    flipped = copy.copy(p)
+    flipped.__class__ = type("Flipped" + base.__name__, (base,),
+                             {"score": lambda self, x: -base.score(self, x)})
+    return flipped
+
+
+@pytest.mark.parametrize("config", gradients.NS_GRADIENT.configurations, ids=lambda c: c.name)
+def test_ns_check_fails_with_the_score_difference_sign_swapped(config):
+    # Data score of the wrong sign: the pathwise gradients no longer match either side.
+    wrong = Configuration("flipped", {**config.params, "p_data": _flipped_score(config["p_data"])})
+    assert max(c.error for c in gradients.NS_GRADIENT.check(wrong)) > 0.1
 
 
 def test_identity_needs_the_jsd_term():
@@ -30,7 +50,40 @@ def test_gaussian_case_by_hand():
         assert ns + mm == pytest.approx(theta, abs=1e-9)
 
 
-@settings(max_examples=10)
+def test_finite_differences_agree_with_pathwise_on_bimodal_data():
+    fd_ns, fd_mm = gradients.finite_difference_gradients(bimodal(), 0.5, 1.0)
+    pw_ns, pw_mm = gradients.pathwise_gradients(bimodal(), 0.5, 1.0)
+    assert fd_ns == pytest.approx(pw_ns, abs=1e-8)
+    assert fd_mm == pytest.approx(pw_mm, abs=1e-8)
+
+
+def test_vanishing_check_fails_on_the_claims_that_do_not_hold():
+    # The minimax gradient rises from theta = 1 (0.398) to theta = 2 (0.450), and at theta = 12
+    # it is still 1.8e-8: "decreasing from theta = 1" and "< 1e-10 at 12" both fail.
+    config = Configuration(
+        "too strong",
+        {"thetas": (1.0, 2.0, 4.0, 8.0, 12.0), "decreasing_from": 1.0, "vanished": 1e-10},
+    )
+    failed = {
+        c.label: c for c in gradients.VANISHING_GRADIENT.check(config) if c.error > 1e-7
+    }
+    assert set(failed) == {
+        "log |minimax gradient| decreases from theta = 1 to 2",
+        "log |minimax gradient| at theta = 12 <= log 1e-10",
+    }
+    at_12 = failed["log |minimax gradient| at theta = 12 <= log 1e-10"]
+    assert np.exp(at_12.lhs) == pytest.approx(1.848327e-8, rel=1e-5)
+
+
+def test_default_tolerance_is_too_loose_for_tiny_gradients():
+    # At atol = 1e-10 the theta = 16 minimax gradient is 23% off; the tight tolerance fixes it.
+    _, loose = gradients.pathwise_gradients(Gaussian(0.0, 1.0), 16.0, 1.0)
+    _, tight = gradients.pathwise_gradients(Gaussian(0.0, 1.0), 16.0, 1.0, minimax_atol=1e-24)
+    assert tight == pytest.approx(1.557991e-14, rel=1e-5)
+    assert abs(loose - tight) > 0.1 * tight
+
+
+@settings(max_examples=10, deadline=None)
 @given(gaussians(dim=1, mean_bound=1.5, min_std=0.6, max_std=1.5))
 def test_ns_identity_over_random_data(p_data):
     theta0, s = 0.7, 0.9
@@ -46,9 +99,11 @@ def test_ns_identity_over_random_data(p_data):
 
 
 def test_finite_differences_agree_with_pathwise_far_apart():
-    fd_ns, fd_mm = gradients.finite_difference_gradients(Gaussian(0.0, 1.0), 10.0, 1.0)
-    pw_ns, pw_mm = gradients.pathwise_gradients(Gaussian(0.0, 1.0), 10.0, 1.0)
+    fd_ns, fd_mm = gradients.finite_difference_gradients(
+        Gaussian(0.0, 1.0), 10.0, 1.0, minimax_atol=1e-20
+    )
+    pw_ns, pw_mm = gradients.pathwise_gradients(Gaussian(0.0, 1.0), 10.0, 1.0, minimax_atol=1e-20)
     assert fd_ns == pytest.approx(pw_ns, rel=1e-9)
-    assert fd_mm == pytest.approx(pw_mm, rel=1e-4, abs=1e-14)
+    assert fd_mm == pytest.approx(pw_mm, rel=1e-6)
     assert abs(fd_mm) < 1e-4 < 1 < abs(fd_ns)  # about 10 exp(-12.5) vs about 10
     assert np.isfinite(fd_ns)

@@ -3,8 +3,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gantheory import kl
+from gantheory import Gaussian, kl
 from gantheory.presets import bimodal
+from gantheory.testing.strategies import mixtures
 from gantheory.theorems import modes
 from gantheory.theorems.base import Configuration
 
@@ -22,16 +23,47 @@ def test_reverse_kl_from_the_other_side_finds_the_other_mode():
     assert s == pytest.approx(0.5, abs=0.01)
 
 
+def test_symmetric_point_is_a_worse_local_minimum_of_reverse_kl():
+    # Started near m = 0, reverse KL stays at the symmetric stationary point (0, 1.736): a
+    # local minimum, not a saddle, with KL 1.871 against log 2 at either mode.
+    p = bimodal()
+    m, s = modes.fit_gaussian(lambda q: kl(q, p).value, (0.5, 0.5))
+    assert m == pytest.approx(0.0, abs=1e-5)
+    assert s == pytest.approx(1.7364, abs=1e-3)
+    assert kl(Gaussian(m, s**2), p).value > np.log(2.0) + 1.0
+
+
 def test_check_fails_when_modes_are_not_separated():
     # Modes 1 std apart: the reverse KL fit is no longer one component's width.
     p = bimodal(separation=1.0, std=0.5)
     comparisons = modes.MODE_SEEKING.check(
-        Configuration("overlapping", {"p": p, "modes": (-0.5, 0.5), "std": 0.5})
+        Configuration(
+            "overlapping", {"p": p, "modes": (-0.5, 0.5), "std": 0.5, "weights": (0.5, 0.5)}
+        )
     )
     assert max(c.error for c in comparisons) > 1e-3
 
 
-@settings(max_examples=5)
+def test_check_fails_with_the_weights_swapped():
+    # Reverse KL locks onto the heavier mode (weight 0.7) with KL just below -log 0.7; told the
+    # weights the other way round, the -log w_k comparison fails by about log(0.7 / 0.3).
+    config = modes.MODE_SEEKING.configurations[1]
+    wrong = Configuration("swapped", {**config.params, "weights": (0.7, 0.3)})
+    errors = {c.label: c.error for c in modes.MODE_SEEKING.check(wrong)}
+    assert errors["-log w_k - 1e-3 <= min KL(q || p)"] == pytest.approx(
+        np.log(0.7 / 0.3) - 1e-3, abs=1e-3
+    )
+
+
+@settings(max_examples=5, deadline=None)
+@given(mixtures(dim=1))
+def test_forward_kl_fit_is_moment_matching_for_random_mixtures(p):
+    m, s = modes.fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
+    assert m == pytest.approx(float(p.mean[0]), abs=1e-5)
+    assert s**2 == pytest.approx(float(p.cov[0, 0]), abs=1e-5)
+
+
+@settings(max_examples=5, deadline=None)
 @given(st.floats(6.0, 10.0), st.floats(0.3, 0.7))
 def test_fits_over_random_bimodal_mixtures(separation_in_stds, weight):
     std = 0.5
@@ -40,9 +72,9 @@ def test_fits_over_random_bimodal_mixtures(separation_in_stds, weight):
     assert m_fwd == pytest.approx(float(p.mean[0]), abs=1e-5)
     assert s_fwd**2 == pytest.approx(float(p.cov[0, 0]), abs=1e-5)
     half = separation_in_stds * std / 2
-    # Started wide at the centre, reverse KL can settle on a covering local optimum when the
-    # modes are only 6 std apart; started at the component width between centre and a mode,
-    # it descends to that mode.
+    # Started wide at the centre, reverse KL can settle on a covering local optimum; started at
+    # the component width between centre and a mode, it descends to that mode.
     m_rev, s_rev = modes.fit_gaussian(lambda q: kl(q, p).value, (half / 2, np.log(std)))
     assert min(abs(m_rev - half), abs(m_rev + half)) <= 0.05 * std
     assert s_rev == pytest.approx(std, rel=0.05)
+    assert s_rev < s_fwd
