@@ -361,6 +361,7 @@ class Gaussian(GaussianMixture):
             )
         if d == 1 and full[0, 0] <= 0:
             raise ValueError(f"cov must be a strictly positive variance; got {full[0, 0]:g}")
+        val.check_spd(full, "cov")  # named as the caller named it, before the mixture checks
         super().__init__([1.0], mu[None, :], full[None, :, :])
 
     def __repr__(self) -> str:

@@ -452,13 +452,6 @@ def test_wasserstein_samples_vs_scipy_and_convergence():
     assert mean_w[1] < 0.05
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="core bug: wasserstein1 between two distributions whose CDFs cross off its scan grid "
-    "calls diff(np.array([t]))[0], but cdf() of a shape-(1,) array in 1-D returns a 0-d array "
-    "(check_points reads the length-1 axis as the coordinate axis): IndexError",
-)
 def test_wasserstein_between_distributions_with_crossing_cdfs():
     p, q = g.Gaussian(0.0, 1.0), g.Gaussian(0.3, 4.0)
     expected = integrate.quad(

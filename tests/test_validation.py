@@ -226,12 +226,6 @@ def test_bad_preset_arguments(build, fragment):
         build()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: Gaussian(mean, cov) in d >= 2 validates through GaussianMixture, so a "
-    "non-symmetric or non-positive-definite `cov` is reported as 'covs[0] must be ...', naming "
-    "an argument the caller never passed (1-D has its own 'cov must be ...' check)",
-)
 @pytest.mark.parametrize(
     "cov",
     [[1.0, 0.0], -1.0, [[1.0, 2.0], [2.0, 1.0]], [[1.0, 0.5], [0.2, 1.0]]],

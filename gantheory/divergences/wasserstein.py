@@ -112,8 +112,10 @@ def wasserstein1(p: Any, q: Any, *, atol: float | None = None) -> DivergenceResu
         fine = np.unique(np.concatenate([np.linspace(a, b, 33) for a, b in pieces]))
         g = diff(fine)
         cross = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) < 0)
-        roots = [optimize.brentq(lambda t: float(diff(np.array([t]))[0]), fine[i], fine[i + 1],
-                                 xtol=1e-15) for i in cross]
+        def diff_at(t: float) -> float:
+            return float(np.reshape(diff(np.reshape(t, (1, 1))), -1)[0])
+
+        roots = [optimize.brentq(diff_at, fine[i], fine[i + 1], xtol=1e-15) for i in cross]
         breakpoints = np.unique(np.concatenate([breakpoints, roots]))
 
     r = quadrature.integrate(lambda x: np.abs(diff(x[:, 0])), [breakpoints], atol=atol)
