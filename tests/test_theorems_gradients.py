@@ -22,8 +22,9 @@ def _flipped_score(p):
     """A copy of ``p`` whose score has the wrong sign (density and logit unchanged)."""
     base = type(p)
     flipped = copy.copy(p)
-    flipped.__class__ = type("Flipped" + base.__name__, (base,),
-                             {"score": lambda self, x: -base.score(self, x)})
+    flipped.__class__ = type(
+        "Flipped" + base.__name__, (base,), {"score": lambda self, x: -base.score(self, x)}
+    )
     return flipped
 
 
@@ -64,9 +65,7 @@ def test_vanishing_check_fails_on_the_claims_that_do_not_hold():
         "too strong",
         {"thetas": (1.0, 2.0, 4.0, 8.0, 12.0), "decreasing_from": 1.0, "vanished": 1e-10},
     )
-    failed = {
-        c.label: c for c in gradients.VANISHING_GRADIENT.check(config) if c.error > 1e-7
-    }
+    failed = {c.label: c for c in gradients.VANISHING_GRADIENT.check(config) if c.error > 1e-7}
     assert set(failed) == {
         "log |minimax gradient| decreases from theta = 1 to 2",
         "log |minimax gradient| at theta = 12 <= log 1e-10",

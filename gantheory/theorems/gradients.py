@@ -157,8 +157,9 @@ def pathwise_gradients(
 
     return (
         _expectation_under_generator(p_data, p_g, ns, atol),
-        _expectation_under_generator(p_data, p_g, mm, atol if minimax_atol is None
-                                     else minimax_atol),
+        _expectation_under_generator(
+            p_data, p_g, mm, atol if minimax_atol is None else minimax_atol
+        ),
     )
 
 
@@ -285,21 +286,30 @@ def _check_vanishing(config: Configuration) -> list[Comparison]:
             Comparison(f"{t}: minimax gradient, finite differences vs pathwise", fd_mm, pw_mm),
             Comparison(
                 f"{t}: minimax gradient, |finite differences - pathwise| <= 1e-5 |pathwise|",
-                abs(fd_mm - pw_mm), 1e-5 * abs(pw_mm), "<=",
+                abs(fd_mm - pw_mm),
+                1e-5 * abs(pw_mm),
+                "<=",
             ),
             Comparison(f"{t}: -log D gradient, finite differences vs pathwise", fd_ns, pw_ns),
             Comparison(f"{t}: |-log D gradient| >= 0.5", 0.5, abs(fd_ns), "<="),
-            Comparison(f"{t}: sum of the two = grad KL(P_theta||P_r) = theta", fd_ns + fd_mm,
-                       theta),
-            Comparison(f"{t}: log(theta Phi(-theta/2)) <= log |minimax gradient|", log_lower,
-                       log_mm, "<="),
-            Comparison(f"{t}: log |minimax gradient| <= log(2 theta Phi(-theta/2))", log_mm,
-                       log_lower + float(np.log(2.0)), "<="),
+            Comparison(
+                f"{t}: sum of the two = grad KL(P_theta||P_r) = theta", fd_ns + fd_mm, theta
+            ),
+            Comparison(
+                f"{t}: log(theta Phi(-theta/2)) <= log |minimax gradient|", log_lower, log_mm, "<="
+            ),
+            Comparison(
+                f"{t}: log |minimax gradient| <= log(2 theta Phi(-theta/2))",
+                log_mm,
+                log_lower + float(np.log(2.0)),
+                "<=",
+            ),
         ]
     pairs = [
         (a, b, la, lb)
-        for a, b, la, lb in zip(thetas[:-1], thetas[1:], log_minimax[:-1], log_minimax[1:],
-                                strict=True)
+        for a, b, la, lb in zip(
+            thetas[:-1], thetas[1:], log_minimax[:-1], log_minimax[1:], strict=True
+        )
         if a >= config["decreasing_from"]
     ]
     out += [
@@ -309,7 +319,9 @@ def _check_vanishing(config: Configuration) -> list[Comparison]:
     out.append(
         Comparison(
             f"log |minimax gradient| at theta = {thetas[-1]:g} <= log {config['vanished']:g}",
-            log_minimax[-1], float(np.log(config["vanished"])), "<=",
+            log_minimax[-1],
+            float(np.log(config["vanished"])),
+            "<=",
         )
     )
     return out
@@ -330,8 +342,7 @@ VANISHING_GRADIENT = Theorem(
     configurations=(
         Configuration(
             "theta = 1, 2, 4, 8, 12, 16 (decreasing from theta = 2)",
-            {"thetas": (1.0, 2.0, 4.0, 8.0, 12.0, 16.0), "decreasing_from": 2.0,
-             "vanished": 1e-12},
+            {"thetas": (1.0, 2.0, 4.0, 8.0, 12.0, 16.0), "decreasing_from": 2.0, "vanished": 1e-12},
         ),
     ),
     check=_check_vanishing,

@@ -51,7 +51,7 @@ Measured on :func:`gantheory.presets.bimodal` (modes :math:`\pm 2`, :math:`\sigm
 References
 ----------
 Bishop, *Pattern Recognition and Machine Learning* (2006), Sec. 10.1.2 and Fig. 10.3;
-Minka, *Divergence measures and message passing* (2005), Sec. 3;
+Minka, *Divergence measures and message passing*, Microsoft Research MSR-TR-2005-173;
 Goodfellow, *NIPS 2016 tutorial: generative adversarial networks*, Fig. 5.
 """
 
@@ -139,22 +139,30 @@ def _check_modes(config: Configuration) -> list[Comparison]:
         Comparison("forward KL fit: s^2 = Var_p[x]", s_fwd**2, float(p.cov[0, 0])),
         Comparison(
             "forward KL covers both modes: separation / 2 - std <= s_fwd",
-            separation / 2 - std, s_fwd, "<=",
+            separation / 2 - std,
+            s_fwd,
+            "<=",
         ),
         # (b) reverse KL: one mode, its width, and KL just below -log w_k.
         Comparison(
             f"reverse KL seeks a mode: |m - {modes[k]:g}| <= 0.05 separation",
-            abs(m_rev - modes[k]), 0.05 * separation, "<=",
+            abs(m_rev - modes[k]),
+            0.05 * separation,
+            "<=",
         ),
         Comparison(
             "reverse KL fits that mode's width: |s - std| <= 0.1 std",
-            abs(s_rev - std), 0.1 * std, "<=",
+            abs(s_rev - std),
+            0.1 * std,
+            "<=",
         ),
         Comparison("min KL(q || p) <= -log w_k", kl_rev, -np.log(weights[k]), "<="),
         Comparison("-log w_k - 1e-3 <= min KL(q || p)", -np.log(weights[k]) - 1e-3, kl_rev, "<="),
         Comparison(
             "KL(q || p): mode fit <= fit started from the covering solution",
-            kl_rev, reverse_kl(Gaussian(m_cov, s_cov**2)), "<=",
+            kl_rev,
+            reverse_kl(Gaussian(m_cov, s_cov**2)),
+            "<=",
         ),
         Comparison("s_reverse < s_forward (margin 1)", s_rev + 1.0, s_fwd, "<="),
         # (c) JSD between the two, at its better local minimum and at both.
