@@ -238,12 +238,14 @@ def test_sample_shapes_seeds_and_moments_within_five_standard_errors():
         # probability < 6e-7 per coordinate.
         se_mean = np.sqrt(np.diag(dist.cov) / n)
         assert np.all(np.abs(x.mean(axis=0) - dist.mean) <= 5 * se_mean)
-        # Sample variance: Var(s^2) ~ (mu4 - var^2) / n, with the fourth central moment
-        # estimated from the sample itself (the distributions here have all moments).
+        # Covariance, every entry: centred at the true mean, cov_ij is the mean of the n iid
+        # products (x_i - m_i)(x_j - m_j), whose standard error is their sample standard
+        # deviation / sqrt(n) (all moments exist, so the CLT applies; 5 s.e. as above).
         centred = x - dist.mean
-        var_hat = (centred**2).mean(axis=0)
-        se_var = np.sqrt(((centred**4).mean(axis=0) - var_hat**2) / n)
-        assert np.all(np.abs(var_hat - np.diag(dist.cov)) <= 5 * se_var)
+        products = centred[:, :, None] * centred[:, None, :]  # (n, d, d)
+        cov_hat = products.mean(axis=0)
+        se_cov = products.std(axis=0, ddof=1) / np.sqrt(n)
+        assert np.all(np.abs(cov_hat - dist.cov) <= 5 * se_cov)
 
 
 def test_uniform_pdf_cdf_moments_by_hand():

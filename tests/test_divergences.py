@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from scipy import integrate, optimize, stats
@@ -26,9 +28,11 @@ def _kl_textbook_1d(m1, v1, m2, v2):
     "fn", [g.kl, g.hellinger2, g.cross_entropy,
            lambda p, q, **o: g.f_divergence(p, q, "reverse_kl", **o),
            lambda p, q, **o: g.f_divergence(p, q, "jeffrey", **o),
+           lambda p, q, **o: g.f_divergence(p, q, "squared_hellinger", **o),
            lambda p, q, **o: g.f_divergence(p, q, "pearson", **o),
            lambda p, q, **o: g.f_divergence(p, q, "neyman", **o)],
-    ids=["kl", "hellinger2", "cross_entropy", "reverse_kl", "jeffrey", "pearson", "neyman"],
+    ids=["kl", "hellinger2", "cross_entropy", "reverse_kl", "jeffrey", "squared_hellinger",
+         "pearson", "neyman"],
 )
 def test_closed_form_vs_quadrature_vs_monte_carlo(pair, atol, fn):
     p, q = pair
@@ -164,18 +168,6 @@ def test_quadrature_says_when_it_cannot_reach_its_tolerance():
         g.f_divergence(g.Gaussian(0.0, 3.0), g.Gaussian(0.0, 1.0), "pearson", method="quadrature")
 
 
-def test_gauss_kronrod_exactness():
-    for degree in (13, 22):
-        r = quad_module.integrate(lambda x, d=degree: x[:, 0] ** d, [np.array([0.0, 1.0])],
-                                  atol=1.0)
-        assert r.value == pytest.approx(1 / (degree + 1), rel=1e-14)
-    # The embedded 7-point Gauss rule is exact to degree 13 only: the estimate sees degree 14.
-    assert quad_module.integrate(lambda x: x[:, 0] ** 13, [np.array([0.0, 1.0])],
-                                 atol=1.0).error < 1e-15
-    assert quad_module.integrate(lambda x: x[:, 0] ** 14, [np.array([0.0, 1.0])],
-                                 atol=1.0).error > 1e-12
-
-
 # -- additions: entropy, 3-D Monte Carlo, honesty of the error estimate --------------------
 def _entropy_gauss_by_hand(cov):
     cov = np.atleast_2d(cov)
@@ -281,6 +273,133 @@ def test_presets_kl_within_the_reported_errors(preset):
     assert direct.error <= 1e-8
     mc = g.kl(r, gauss, method="monte_carlo", seed=2)
     assert abs(direct.value - mc.value) <= 5 * mc.error
+    # Fully analytic: the modes are >= 40 standard deviations apart, so they do not overlap
+    # to double precision and H(P) = log K + H(N(0, s^2 I)) = log K + log(2 pi e s^2) (2-D).
+    # Then KL = H(P, Q) - H(P) needs no integral at all.
+    h_by_hand = _separated_preset_entropy(r)
+    assert abs(h.value - h_by_hand) <= h.error + 1e-12
+    assert abs(direct.value - (ce_by_hand - h_by_hand)) <= direct.error + 1e-12
+
+
+def _separated_preset_entropy(mix):
+    k = mix.n_components
+    s2 = mix.covs[0, 0, 0]
+    gaps = np.linalg.norm(mix.means[:, None] - mix.means[None], axis=-1) + np.eye(k) * 1e9
+    assert gaps.min() >= 40 * np.sqrt(s2)  # the premise of the formula
+    return np.log(k) + np.log(2 * np.pi * np.e * s2)
+
+
+def _equal_mixture(p, q):
+    """M = (P + Q)/2 as one GaussianMixture, built from the components."""
+    return g.GaussianMixture(
+        np.concatenate([0.5 * p.weights, 0.5 * q.weights]),
+        np.concatenate([p.means, q.means]),
+        np.concatenate([p.covs, q.covs]),
+    )
+
+
+@pytest.mark.parametrize("preset", [presets.ring, presets.grid])
+def test_presets_jsd_vs_monte_carlo_and_symmetric(preset):
+    r = preset()
+    gauss = g.Gaussian(r.mean, r.cov)
+    js = g.jsd(r, gauss)
+    assert js.method == "quadrature" and js.error <= 1e-8
+    assert 0 < js.value < LOG2
+    mc = g.jsd(r, gauss, method="monte_carlo", seed=3)
+    assert abs(js.value - mc.value) <= 5 * mc.error
+    assert abs(g.jsd(gauss, r).value - js.value) <= 2 * js.error + 1e-12  # symmetric
+
+
+@pytest.mark.parametrize(
+    "preset", [presets.ring, pytest.param(presets.grid, marks=pytest.mark.slow)]
+)
+def test_presets_jsd_by_the_entropy_decomposition(preset):
+    # JSD(P, Q) = H(M) - (H(P) + H(Q)) / 2, M = (P + Q)/2: a different integrand (-m log m of
+    # a 9- or 26-component mixture) and H(P), H(Q) without any integral.
+    r = preset()
+    gauss = g.Gaussian(r.mean, r.cov)
+    js = g.jsd(r, gauss)
+    h_m = g.entropy(_equal_mixture(r, gauss))
+    h_q = 0.5 * np.log(np.linalg.det(2 * np.pi * np.e * r.cov))
+    expected = h_m.value - 0.5 * (_separated_preset_entropy(r) + h_q)
+    assert abs(js.value - expected) <= js.error + h_m.error + 1e-12
+
+
+def test_kl_gaussian_closed_form_vs_scipy_integrate():
+    # 1-D: scipy.integrate.quad over scipy.stats.norm's densities.
+    (p, q), (mp, vp, mq, vq) = G1, (0.3, 0.8, -0.2, 1.2)
+    sp, sq = stats.norm(mp, np.sqrt(vp)), stats.norm(mq, np.sqrt(vq))
+    expected, err = integrate.quad(lambda x: sp.pdf(x) * (sp.logpdf(x) - sq.logpdf(x)), -40, 40,
+                                   points=[mp, mq], epsabs=1e-13, epsrel=0, limit=500)
+    assert err < 1e-11
+    assert g.kl(p, q).value == pytest.approx(expected, abs=1e-12)
+    # 2-D: scipy.integrate.dblquad of a scalar density written out by hand.
+    p, q = G2
+    fp, fq = _scalar_density(p), _scalar_density(q)
+    # Standard deviations < 0.9 and means within 0.5 of 0: [-12, 12]^2 misses < 1e-30.
+    expected, err = integrate.dblquad(
+        lambda y, x: fp(x, y) * np.log(fp(x, y) / fq(x, y)) if fp(x, y) > 0 else 0.0,
+        -12, 12, -12, 12, epsabs=1e-11, epsrel=0,
+    )
+    assert err < 1e-10
+    assert g.kl(p, q).value == pytest.approx(expected, abs=1e-10)
+    # Entropies against scipy.stats' own closed forms.
+    for dist in (*G1, *G2):
+        ref = stats.multivariate_normal(dist.mean, dist.cov).entropy()
+        assert g.entropy(dist).value == pytest.approx(ref, rel=1e-13)
+
+
+def _ce_textbook(m1, s1, m2, s2):
+    """H(N1, N2) = 1/2 [d log 2 pi + log det s2 + tr(s2^-1 s1) + dm' s2^-1 dm]."""
+    s1, s2 = np.atleast_2d(s1), np.atleast_2d(s2)
+    dm = np.atleast_1d(np.asarray(m1) - np.asarray(m2))
+    return 0.5 * (len(dm) * np.log(2 * np.pi) + np.log(np.linalg.det(s2))
+                  + np.trace(np.linalg.solve(s2, s1)) + dm @ np.linalg.solve(s2, dm))
+
+
+HONESTY_PAIRS = [
+    (g.Gaussian(0.0, 1.0), g.Gaussian(0.0, 1.0)),
+    (g.Gaussian(0.0, 1.0), g.Gaussian(5.0, 1.0)),  # far apart
+    (g.Gaussian(0.0, 1e-4), g.Gaussian(0.3, 1.0)),  # std ratio 100
+    (g.Gaussian(0.0, 25.0), g.Gaussian(1.0, 16.0)),  # wide
+    (g.Gaussian(3.0, 0.01), g.Gaussian(-3.0, 0.02)),  # narrow and 40 std apart
+    (g.Gaussian(100.0, 2.0), g.Gaussian(101.0, 3.0)),  # far from the origin
+    (g.Gaussian([0.0, 0.0], [[1.0, 0.95], [0.95, 1.0]]), g.Gaussian([0.5, -0.5], 1.0)),
+    (g.Gaussian([0.0, 0.0], [0.01, 4.0]), g.Gaussian([1.0, 1.0], [[1.0, -0.3], [-0.3, 0.5]])),
+    (g.Gaussian([2.0, -1.0], 0.05), g.Gaussian([-1.0, 1.0], 0.1)),
+]
+HONESTY_FORMULAS = {
+    "kl": lambda p, q: _kl_textbook(p.mean, p.cov, q.mean, q.cov),
+    "reverse_kl": lambda p, q: _kl_textbook(q.mean, q.cov, p.mean, p.cov),
+    "jeffrey": lambda p, q: _kl_textbook(p.mean, p.cov, q.mean, q.cov)
+    + _kl_textbook(q.mean, q.cov, p.mean, p.cov),
+    "squared_hellinger": lambda p, q: 2 * (1 - _bc_textbook(p.mean, p.cov, q.mean, q.cov)),
+}
+
+
+@pytest.mark.parametrize("index", range(len(HONESTY_PAIRS)))
+def test_error_estimate_bounds_the_error_on_gaussian_pairs(index):
+    # |quadrature - exact| <= reported error, the exact value from formulas written here,
+    # on pairs chosen to stress the panels: tiny against wide, far apart, strongly correlated.
+    p, q = HONESTY_PAIRS[index]
+    atol = {1: 1e-10, 2: 1e-8}[p.dim]
+    for name, formula in HONESTY_FORMULAS.items():
+        exact = formula(p, q)
+        r = g.f_divergence(p, q, name, method="quadrature")
+        assert abs(r.value - exact) <= r.error + 4 * np.finfo(float).eps * abs(exact), name
+        assert r.error <= atol
+    r = g.cross_entropy(p, q, method="quadrature")
+    exact = _ce_textbook(p.mean, p.cov, q.mean, q.cov)
+    assert abs(r.value - exact) <= r.error + 4 * np.finfo(float).eps * abs(exact)
+
+
+def test_pearson_too_large_for_a_float_is_inf_without_a_warning():
+    # chi^2 = s2^2/(s1 sqrt(2 s2^2 - s1^2)) exp(dm^2/(2 s2^2 - s1^2)) - 1 with dm^2 / 0.03 = 1200:
+    # finite in exact arithmetic, above the largest double (e^709.8): the float answer is inf.
+    p, q = g.Gaussian(3.0, 0.01), g.Gaussian(-3.0, 0.02)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert g.f_divergence(p, q, "pearson").value == np.inf
 
 
 # -- JSD, supports ------------------------------------------------------------------------
@@ -572,7 +691,7 @@ def test_divergent_pearson_by_quadrature_raises_instead_of_returning_a_number():
     assert not np.isfinite(info.value.result.error)
 
 
-# -- the quadrature engine ------------------------------------------------------------------
+# -- QuadratureError carries what was reached (the engine itself: test_quadrature.py) ----
 def test_quadrature_error_carries_the_error_reached():
     atol = 1e-12
     with pytest.raises(QuadratureError) as info:
@@ -589,23 +708,11 @@ def test_quadrature_error_carries_the_error_reached():
     assert abs(res.value - truth) <= res.error
 
 
-def test_quadrature_2d_gaussian_integral():
-    r = quad_module.integrate(lambda x: np.exp(-x[:, 0] ** 2 - 2 * x[:, 1] ** 2),
-                              [np.array([-8.0, 0.0, 8.0]), np.array([-8.0, 0.0, 8.0])],
-                              atol=1e-12)
-    assert abs(r.value - np.pi / np.sqrt(2)) <= max(r.error, 1e-14)
-
-
-def test_gauss_kronrod_rule_exactness_from_the_weights():
-    nodes, wk, wg = quad_module.NODES, quad_module.KRONROD_WEIGHTS, quad_module.GAUSS_WEIGHTS
-    for degree in range(0, 23):
-        exact = 2.0 / (degree + 1) if degree % 2 == 0 else 0.0
-        assert wk @ nodes**degree == pytest.approx(exact, abs=1e-15)
-        if degree <= 13:
-            assert wg @ nodes**degree == pytest.approx(exact, abs=1e-15)
-    assert abs(wg @ nodes**14 - 2 / 15) > 1e-6  # the 7-point Gauss part is not exact at 14
-    assert abs(wk @ nodes**24 - 2 / 25) > 1e-12  # nor is Kronrod beyond 23
-    # On a panel [0, 2] in 2-D the tensor rule integrates x^22 y^22 exactly.
-    r = quad_module.integrate(lambda x: x[:, 0] ** 22 * x[:, 1] ** 22,
-                              [np.array([0.0, 2.0]), np.array([0.0, 2.0])], atol=1e30)
-    assert r.value == pytest.approx((2.0**23 / 23) ** 2, rel=1e-13)
+def test_pearson_integrand_above_the_largest_double_is_reported_not_warned():
+    # The same pair by quadrature: p^2/q overflows a double inside the domain, so the integral
+    # cannot be taken in floats; the caller gets a ValueError, not a RuntimeWarning and a NaN.
+    p, q = g.Gaussian(3.0, 0.01), g.Gaussian(-3.0, 0.02)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="not finite"):
+            g.f_divergence(p, q, "pearson", method="quadrature")

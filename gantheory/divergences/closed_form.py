@@ -172,6 +172,8 @@ def chi2_gaussian(p: Gaussian, q: Gaussian) -> float:
         - 2.0 * log_normaliser(eta_p, prec_p)
         + log_normaliser(eta_q, prec_q)
     )
+    if exponent > np.log(np.finfo(float).max):  # finite in exact arithmetic, not in a double
+        return float(np.inf)
     return float(np.expm1(exponent))
 
 

@@ -102,7 +102,8 @@ class FGenerator:
         both = ~(p_zero | q_zero)
         out = np.zeros(np.broadcast(lp, lq).shape)
         lp_b, lq_b = np.broadcast_arrays(lp, lq)
-        out[both] = self.log_perspective(lp_b[both], lq_b[both])
+        with np.errstate(over="ignore"):  # an integrand above the largest double is inf
+            out[both] = self.log_perspective(lp_b[both], lq_b[both])
         only_q = p_zero & ~q_zero
         only_p = q_zero & ~p_zero
         with np.errstate(invalid="ignore"):
