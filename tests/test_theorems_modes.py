@@ -14,6 +14,7 @@ from gantheory.theorems.base import Configuration
 def test_theorem_passes(theorem):
     result = theorem.run()
     assert result.passed, result.as_dict()
+    assert result.seconds < 1.5
 
 
 def test_reverse_kl_from_the_other_side_finds_the_other_mode():
@@ -31,6 +32,26 @@ def test_symmetric_point_is_a_worse_local_minimum_of_reverse_kl():
     assert m == pytest.approx(0.0, abs=1e-5)
     assert s == pytest.approx(1.7364, abs=1e-3)
     assert kl(Gaussian(m, s**2), p).value > np.log(2.0) + 1.0
+    # Curvature along m at that point is positive (about 0.33): a minimum in m too.
+    h = 1e-2
+
+    def along_m(t):
+        return kl(Gaussian(t, s**2), p).value
+
+    curvature = (along_m(m + h) - 2 * along_m(m) + along_m(m - h)) / h**2
+    assert 0.2 < curvature < 0.5
+
+
+def test_check_fails_when_the_reverse_fit_starts_at_the_symmetric_point(monkeypatch):
+    # A covering fit is what the reverse-KL bounds must reject: from (0.5, log s = 0.5) the
+    # reverse fit stays at (0, 1.736), about 4 std from either mode.
+    monkeypatch.setattr(modes, "_REVERSE_START", (0.5, 0.5))
+    config = modes.MODE_SEEKING.configurations[0]
+    errors = {c.label: c.error for c in modes.MODE_SEEKING.check(config)}
+    seeks = [e for label, e in errors.items() if label.startswith("reverse KL seeks a mode")]
+    assert seeks[0] > 1.9
+    assert errors["reverse KL fits that mode's width: |s - std| <= 0.01 std"] > 1.2
+    assert errors["min KL(q || p) <= -log w_k"] > 1.0
 
 
 def test_check_fails_when_modes_are_not_separated():
@@ -50,9 +71,29 @@ def test_check_fails_with_the_weights_swapped():
     config = modes.MODE_SEEKING.configurations[1]
     wrong = Configuration("swapped", {**config.params, "weights": (0.7, 0.3)})
     errors = {c.label: c.error for c in modes.MODE_SEEKING.check(wrong)}
-    assert errors["-log w_k - 1e-3 <= min KL(q || p)"] == pytest.approx(
+    assert errors["-log w_k - 0.001 <= min KL(q || p)"] == pytest.approx(
         np.log(0.7 / 0.3) - 1e-3, abs=1e-3
     )
+
+
+def test_check_fails_with_a_wrong_component_width():
+    # Told the components have std 0.6 (they have 0.5), the width comparison fails by
+    # |0.5004 - 0.6| - 0.006.
+    config = modes.MODE_SEEKING.configurations[0]
+    wrong = Configuration("wrong std", {**config.params, "std": 0.6})
+    errors = {c.label: c.error for c in modes.MODE_SEEKING.check(wrong)}
+    assert errors["reverse KL fits that mode's width: |s - std| <= 0.01 std"] == pytest.approx(
+        0.6 - 0.5004 - 0.006, abs=1e-3
+    )
+
+
+def test_forward_fit_is_not_the_within_component_variance():
+    # A wrong moment formula (the mixture variance without the spread of the means, 0.25)
+    # would be 4 away from the fit: Var_p = sum w (sigma^2 + mu^2) - mean^2 = 4.25.
+    p = bimodal()
+    _, s = modes.fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
+    within = float(np.sum(p.weights * p.covs[:, 0, 0]))
+    assert abs(s**2 - within) == pytest.approx(4.0, abs=1e-6)
 
 
 @settings(max_examples=5, deadline=None)
