@@ -1,10 +1,14 @@
+"""VAE losses: reductions, closed forms, torch.distributions, IWAE, VAE-GAN, no silent NaN."""
+
+import inspect
+import math
+import re
+
 import numpy as np
 import pytest
 import torch
 from torch import distributions as D
 
-import gantheory as g
-from gantheory import vae_kl
 from gantheory.losses import vae
 
 torch.manual_seed(0)
@@ -12,34 +16,44 @@ MU = torch.randn(5, 3, dtype=torch.float64)
 LOGVAR = torch.randn(5, 3, dtype=torch.float64) * 0.5
 
 
-def test_kl_matches_numpy_core_registry_and_torch_distributions():
-    ours = float(vae.gaussian_kl_standard(MU, LOGVAR))
-    numpy_path = vae_kl.gaussian_kl_standard(MU.numpy(), LOGVAR.numpy()).mean()
-    registry = np.mean([
-        g.kl(g.Gaussian(m, np.exp(s)), g.Gaussian(np.zeros(3), 1.0)).value
-        for m, s in zip(MU.numpy(), LOGVAR.numpy(), strict=True)
-    ])
-    q = D.Normal(MU, torch.exp(0.5 * LOGVAR))
-    p = D.Normal(torch.zeros_like(MU), torch.ones_like(MU))
-    torch_dist = float(D.kl_divergence(q, p).sum(dim=1).mean())
-    assert ours == pytest.approx(numpy_path, rel=1e-13)
-    assert ours == pytest.approx(registry, rel=1e-12)
-    assert ours == pytest.approx(torch_dist, rel=1e-12)
+def test_every_docstring_states_the_reduction():
+    for name in ("gaussian_kl_standard", "gaussian_kl", "bernoulli_log_likelihood",
+                 "gaussian_log_likelihood"):
+        doc = inspect.getdoc(getattr(vae, name)).lower()
+        assert re.search(r"sum over (data|latent) dimensions, mean over the batch", doc), name
+    assert "mean over the batch" in inspect.getdoc(vae.iwae_bound).lower()
+    assert "summed over the last axis" in inspect.getdoc(vae.gaussian_log_density).lower()
 
 
 def test_kl_reduction_sums_latents_and_averages_batch():
     mu = torch.zeros(4, 6, dtype=torch.float64)
     mu[0, :] = 1.0  # one sample, six latent dims with mu = 1: KL = 6 * 1/2 = 3
-    assert float(vae.gaussian_kl_standard(mu, torch.zeros_like(mu))) == pytest.approx(3 / 4)
+    zero = torch.zeros_like(mu)
+    assert float(vae.gaussian_kl_standard(mu, zero)) == pytest.approx(3 / 4)
+    assert vae.gaussian_kl_standard(mu, zero, reduction="none").tolist() == [3.0, 0, 0, 0]
+    # Doubling the latent dimensions doubles the KL; doubling the batch leaves it unchanged.
+    wide = vae.gaussian_kl_standard(torch.cat([MU, MU], 1), torch.cat([LOGVAR, LOGVAR], 1))
+    torch.testing.assert_close(wide, 2 * vae.gaussian_kl_standard(MU, LOGVAR))
+    tall = vae.gaussian_kl_standard(torch.cat([MU, MU]), torch.cat([LOGVAR, LOGVAR]))
+    torch.testing.assert_close(tall, vae.gaussian_kl_standard(MU, LOGVAR))
+    # Extra axes (N, C, H, W) are all latent dimensions.
+    img = torch.randn(2, 3, 4, 5, dtype=torch.float64)
+    torch.testing.assert_close(vae.gaussian_kl_standard(img, img * 0.1),
+                               vae.gaussian_kl_standard(img.reshape(2, -1),
+                                                        0.1 * img.reshape(2, -1)))
 
 
-def test_kl_autograd_gradients_are_mu_and_sigma_minus_inverse_sigma():
-    mu = MU[:1].clone().requires_grad_(True)
-    sigma = torch.exp(0.5 * LOGVAR[:1]).clone().requires_grad_(True)
-    value = vae.gaussian_kl_standard(mu, torch.log(sigma**2))
-    d_mu, d_sigma = torch.autograd.grad(value, (mu, sigma))
-    torch.testing.assert_close(d_mu, mu.detach())
-    torch.testing.assert_close(d_sigma, sigma.detach() - 1 / sigma.detach())
+def test_likelihood_reductions():
+    x = torch.rand(4, 10, dtype=torch.float64)
+    logits = torch.randn(4, 10, dtype=torch.float64)
+    per = vae.bernoulli_log_likelihood(logits, x, reduction="none")
+    assert per.shape == (4,)
+    torch.testing.assert_close(per.mean(), vae.bernoulli_log_likelihood(logits, x))
+    torch.testing.assert_close(
+        vae.bernoulli_log_likelihood(torch.cat([logits, logits], 1), torch.cat([x, x], 1)),
+        2 * vae.bernoulli_log_likelihood(logits, x))
+    per = vae.gaussian_log_likelihood(logits, x, reduction="none")
+    torch.testing.assert_close(per.mean(), vae.gaussian_log_likelihood(logits, x))
 
 
 def test_general_kl_reduces_to_standard_and_matches_torch():
@@ -51,6 +65,12 @@ def test_general_kl_reduces_to_standard_and_matches_torch():
     p = D.Normal(mu_p, torch.exp(0.5 * logvar_p))
     expected = D.kl_divergence(q, p).sum(dim=1).mean()
     torch.testing.assert_close(vae.gaussian_kl(MU, LOGVAR, mu_p, logvar_p), expected)
+    # A prior shared by the batch broadcasts.
+    shared = vae.gaussian_kl(MU, LOGVAR, mu_p[:1], logvar_p[:1])
+    torch.testing.assert_close(shared, vae.gaussian_kl(MU, LOGVAR, mu_p[:1].expand_as(MU),
+                                                       logvar_p[:1].expand_as(MU)))
+    with pytest.raises(ValueError, match="mu_p must have mu_q's shape"):
+        vae.gaussian_kl(MU, LOGVAR, mu_p[:, :2], logvar_p)
 
 
 def test_likelihoods_against_torch_distributions():
@@ -59,13 +79,23 @@ def test_likelihoods_against_torch_distributions():
     expected = D.Bernoulli(logits=logits).log_prob(x).sum(dim=1).mean()
     torch.testing.assert_close(vae.bernoulli_log_likelihood(logits, x), expected)
     mean = torch.randn(4, 10, dtype=torch.float64)
-    for logvar in (0.0, torch.randn(4, 10, dtype=torch.float64)):
+    for logvar in (0.0, -1.3, torch.randn(4, 10, dtype=torch.float64), torch.randn(10).double()):
         s = torch.as_tensor(logvar, dtype=torch.float64)
         expected = D.Normal(mean, torch.exp(0.5 * s)).log_prob(x).sum(dim=1).mean()
         torch.testing.assert_close(vae.gaussian_log_likelihood(mean, x, logvar), expected)
+    z = torch.randn(7, 4, 3, dtype=torch.float64)
+    mu, s = torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64)
+    expected = D.Normal(mu, torch.exp(0.5 * s)).log_prob(z).sum(-1)
+    torch.testing.assert_close(vae.gaussian_log_density(z, mu, s), expected)
 
 
-def test_gradcheck_float64():
+def test_bernoulli_from_logits_is_finite_where_probabilities_would_not_be():
+    logits = torch.tensor([[200.0, -200.0]], dtype=torch.float32)
+    x = torch.tensor([[0.0, 1.0]])  # confidently wrong on both pixels
+    assert float(vae.bernoulli_log_likelihood(logits, x)) == pytest.approx(-400.0)
+
+
+def test_gradcheck_float64_every_loss():
     mu = MU[:2].clone().requires_grad_(True)
     logvar = LOGVAR[:2].clone().requires_grad_(True)
     assert torch.autograd.gradcheck(vae.gaussian_kl_standard, (mu, logvar))
@@ -74,6 +104,20 @@ def test_gradcheck_float64():
     x = torch.rand(2, 3, dtype=torch.float64)
     assert torch.autograd.gradcheck(vae.bernoulli_log_likelihood, (mu, x))
     assert torch.autograd.gradcheck(vae.gaussian_log_likelihood, (mu, x, logvar))
+    assert torch.autograd.gradcheck(vae.gaussian_log_density, (mp, mu, logvar))
+    lw = torch.randn(4, 2, 3, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda a: vae.iwae_bound(a[..., 0], a[..., 1], a[..., 2]),
+                                    (lw,))
+    assert torch.autograd.gradcheck(
+        lambda m, s: vae.reparameterize(m, s, generator=torch.Generator().manual_seed(0)),
+        (mu, logvar))
+    feats = torch.randn(2, 4, dtype=torch.float64, requires_grad=True)
+    logit = torch.randn(2, dtype=torch.float64, requires_grad=True)
+
+    def total(m, s, f, lg):
+        return vae.vaegan_terms(m, s, f.detach(), f, lg, -lg, 2 * lg).total(0.5, 2.0, 3.0)
+
+    assert torch.autograd.gradcheck(total, (mu, logvar, feats, logit))
 
 
 def test_reparameterize_moments_and_no_silent_nan():
@@ -82,20 +126,122 @@ def test_reparameterize_moments_and_no_silent_nan():
     z = vae.reparameterize(mu, logvar, generator=torch.Generator().manual_seed(0))
     assert float(z.mean()) == pytest.approx(2.0, abs=0.005)  # s.e. 0.5 / sqrt(2e5) = 0.0011
     assert float(z.std()) == pytest.approx(0.5, rel=0.01)
-    with pytest.raises(ValueError, match="logvar must be finite"):
+    with pytest.raises(ValueError, match="logvar is not finite"):
         vae.gaussian_kl_standard(MU, torch.full_like(MU, float("inf")))
+    with pytest.raises(ValueError, match="logvar is not finite"):
+        vae.reparameterize(MU, torch.full_like(MU, float("nan")))
     huge = torch.full((1, 1), 1e4, dtype=torch.float64)
+    with pytest.raises(ValueError, match="exp of a log-variance overflowed"):
+        vae.reparameterize(torch.zeros(1, 1, dtype=torch.float64), huge)
     z = vae.reparameterize(torch.zeros(1, 1, dtype=torch.float64), huge, max_logvar=10.0)
     assert torch.isfinite(z).all()
+    # float32: exp(s) overflows above s = 88.7; the KL raises instead of returning inf/NaN.
+    with pytest.raises(ValueError, match="the KL is not finite"):
+        vae.gaussian_kl_standard(torch.zeros(1, 2), torch.full((1, 2), 100.0))
+    # A learned variance that collapses on a perfect reconstruction: 0 * inf would be NaN.
+    with pytest.raises(ValueError, match="Gaussian log-likelihood is not finite"):
+        vae.gaussian_log_likelihood(torch.zeros(1, 2), torch.zeros(1, 2),
+                                    torch.full((1, 2), -200.0))
 
 
-def test_elbo_and_bad_input():
+def test_iwae_on_a_linear_gaussian_model():
+    # z ~ N(0, 1), x | z ~ N(z, s2): p(x) = N(0, 1 + s2), posterior N(x / (1 + s2), s2 / (1 + s2)).
+    s2, n = 0.5, 400
+    x = torch.linspace(-2, 2, n, dtype=torch.float64)[:, None]
+    scale = torch.tensor(math.sqrt(1 + s2), dtype=torch.float64)
+    log_px = D.Normal(0.0, scale).log_prob(x[:, 0]).mean()
+    gen = torch.Generator().manual_seed(0)
+
+    def bound(mu_q, logvar_q, k):
+        z = vae.reparameterize(mu_q.expand(k, n, 1).reshape(k * n, 1),
+                               logvar_q.expand(k, n, 1).reshape(k * n, 1), generator=gen)
+        z = z.reshape(k, n, 1)
+        ll = vae.gaussian_log_density(x.expand(k, n, 1), z, math.log(s2))
+        lp = vae.gaussian_log_density(z, torch.zeros(1, dtype=torch.float64))
+        lq = vae.gaussian_log_density(z, mu_q, logvar_q)
+        return vae.iwae_bound(ll, lp, lq)
+
+    post_mu = x / (1 + s2)
+    post_lv = torch.full_like(x, math.log(s2 / (1 + s2)))
+    # q = the exact posterior: every weight is p(x), the bound is log p(x) for every K.
+    for kk in (1, 5):
+        torch.testing.assert_close(bound(post_mu, post_lv, kk), log_px, rtol=0, atol=1e-12)
+    # q = a poor encoder: L_1 < L_5 < L_64 < log p(x) (s.e. of each about 0.01).
+    poor_mu, poor_lv = torch.zeros_like(x), torch.zeros_like(x)
+    values = [float(bound(poor_mu, poor_lv, kk)) for kk in (1, 5, 64)]
+    assert values[0] < values[1] - 0.05 < values[2] - 0.1 < float(log_px) - 0.1
+    assert float(log_px) - values[2] < 0.05
+    with pytest.raises(ValueError, match=r"log_prior must have shape \(K, N\)"):
+        vae.iwae_bound(torch.zeros(2, 3), torch.zeros(2, 3, 1), torch.zeros(2, 3))
+
+
+def test_elbo_and_beta():
     assert float(vae.elbo(torch.tensor(-90.0), torch.tensor(10.0), beta=2.0)) == -110.0
+    ll = vae.bernoulli_log_likelihood(torch.randn(4, 6), torch.rand(4, 6), reduction="none")
+    kl = vae.gaussian_kl_standard(torch.randn(4, 2), torch.randn(4, 2), reduction="none")
+    torch.testing.assert_close(vae.elbo(ll, kl).mean(), vae.elbo(ll.mean(), kl.mean()))
     with pytest.raises(ValueError, match="beta must be >= 0"):
         vae.elbo(torch.tensor(0.0), torch.tensor(0.0), beta=-1.0)
+    with pytest.raises(ValueError, match="one reduction"):
+        vae.elbo(ll, kl.mean())
+
+
+def test_vaegan_terms_compose():
+    mu, logvar = torch.randn(6, 4), torch.randn(6, 4) * 0.3
+    real_f, recon_f = torch.randn(6, 2, 5), torch.randn(6, 2, 5)
+    lr, lt, lp = torch.randn(6), torch.randn(6, 1), torch.randn(6)
+    t = vae.vaegan_terms(mu, logvar, real_f, recon_f, lr, lt, lp)
+    torch.testing.assert_close(t.prior, vae.gaussian_kl_standard(mu, logvar))
+    sq = 0.5 * (real_f - recon_f).pow(2).reshape(6, -1).sum(1).mean()
+    torch.testing.assert_close(t.llike, sq + 5 * math.log(2 * math.pi))  # 10 features
+    sig = torch.sigmoid
+    gan = (torch.log(sig(lr)).mean() + torch.log(1 - sig(lt[:, 0])).mean()
+           + torch.log(1 - sig(lp)).mean())
+    torch.testing.assert_close(t.gan, gan)
+    torch.testing.assert_close(t.total(), t.prior + t.llike + t.gan)
+    torch.testing.assert_close(t.total(0.5, 2.0, 0.0), 0.5 * t.prior + 2 * t.llike)
+    torch.testing.assert_close(t.encoder_loss(), t.prior + t.llike)
+    torch.testing.assert_close(t.decoder_loss(gamma=0.1), 0.1 * t.llike - t.gan)
+    torch.testing.assert_close(t.discriminator_loss(), -t.gan)
+    with pytest.raises(ValueError, match="real_logits and prior_logits must have the same"):
+        vae.vaegan_terms(mu, logvar, real_f, recon_f, lr, lt, lp[:3])
+    with pytest.raises(ValueError, match="real_features and recon_features must have the same"):
+        vae.vaegan_terms(mu, logvar, real_f, recon_f[:, :1], lr, lt, lp)
+    with pytest.raises(ValueError, match="mu and real_features must have the same batch"):
+        vae.vaegan_terms(mu[:2], logvar[:2], real_f, recon_f, lr, lt, lp)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_dtypes(dtype):
+    out = vae.gaussian_kl_standard(MU.to(dtype), LOGVAR.to(dtype))
+    assert out.dtype == dtype
+    assert float(out) == pytest.approx(float(vae.gaussian_kl_standard(MU, LOGVAR)), rel=1e-6)
+
+
+def test_bf16_autocast_computes_in_float32():
+    enc = torch.nn.Linear(8, 6)
+    x = torch.randn(16, 8)
+    mu, logvar = enc(x).chunk(2, dim=1)
+    reference = vae.gaussian_kl_standard(mu, logvar)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        mu16, logvar16 = enc(x).chunk(2, dim=1)
+        assert mu16.dtype == torch.bfloat16
+        out = vae.gaussian_kl_standard(mu16, logvar16)
+        ll = vae.bernoulli_log_likelihood(mu16, torch.rand(16, 3))
+    assert out.dtype == torch.float32 and ll.dtype == torch.float32
+    assert float(out.detach()) == pytest.approx(float(reference.detach()), rel=2e-2)
+
+
+def test_bad_input():
     with pytest.raises(ValueError, match="mu and logvar must have the same shape"):
         vae.gaussian_kl_standard(MU, LOGVAR[:, :2])
     with pytest.raises(TypeError, match="mu must be a floating-point tensor"):
         vae.gaussian_kl_standard(MU.long(), LOGVAR)
-    with pytest.raises(ValueError, match="mu must have a batch axis"):
+    with pytest.raises(ValueError, match="mu must have at least 2 axes"):
         vae.gaussian_kl_standard(MU[0], LOGVAR[0])
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        vae.bernoulli_log_likelihood(MU, MU.numpy())
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        vae.gaussian_kl_standard(MU, LOGVAR, reduction="sum")
+    with pytest.raises(ValueError, match="must be on one device"):
+        vae.gaussian_kl_standard(MU, LOGVAR.to("meta"))

@@ -1,88 +1,211 @@
 r"""GAN losses on discriminator logits, each named for the objective it is.
 
 With :math:`D = \sigma(\ell)` for the logit :math:`\ell`, the identities
-:math:`-\log \sigma(\ell) = \operatorname{softplus}(-\ell)` and
-:math:`-\log(1 - \sigma(\ell)) = \operatorname{softplus}(\ell)` give forms that are exact and
-finite for every logit (the common bug, ``log(sigmoid(1 - logit))``, is not one of them).
-Every loss is a **mean over the batch**; half-precision logits are upcast to float32.
 
-* :func:`minimax_d_loss`: :math:`-\mathbb E_\text{data}[\log D] - \mathbb E_g[\log(1 - D)]
-  = -V(G, D)`;
-* :func:`minimax_g_loss`: :math:`\mathbb E_g[\log(1 - D)]`, saturating (Goodfellow et al. 2014);
-* :func:`non_saturating_g_loss`: :math:`-\mathbb E_g[\log D]` (Goodfellow et al. 2014, Sec. 3);
-* :func:`lsgan_d_loss`, :func:`lsgan_g_loss`: least squares (Mao et al. 2017);
-* :func:`hinge_d_loss`, :func:`hinge_g_loss`: hinge (Lim and Ye 2017);
-* :func:`wasserstein_critic_loss`, :func:`wasserstein_g_loss`: WGAN (Arjovsky et al. 2017).
+.. math::
+
+    -\log \sigma(\ell) = \operatorname{softplus}(-\ell), \qquad
+    -\log(1 - \sigma(\ell)) = \operatorname{softplus}(\ell)
+
+give forms that are exact and finite for every logit (the common bug, ``log(sigmoid(1 -
+logit))`` for :math:`\log(1 - D)`, is not one of them). Every loss takes **logits, never
+probabilities**; half-precision logits (bfloat16 autocast) are upcast to float32.
+
+**Reduction**: every loss returns the **mean over the batch** (of each batch: real and fake
+separately for discriminator losses). ``reduction="none"`` returns the per-sample terms instead,
+a tensor of shape ``(N,)`` for a one-batch loss and a :class:`LossTerms` pair ``(real, fake)``
+for a two-batch loss, whose means add up to the reduced loss; a weighted sum of them with
+quadrature weights is how the tests take the expectation exactly.
+
+==================================  ============================================================
+:func:`minimax_d_loss`              :math:`-\mathbb E_\text{data}[\log D] - \mathbb E_g[\log(1 -
+                                    D)] = -V(G, D)` (Goodfellow et al. 2014)
+:func:`minimax_g_loss`              :math:`\mathbb E_g[\log(1 - D)]`, saturating
+:func:`non_saturating_g_loss`       :math:`-\mathbb E_g[\log D]` (Goodfellow et al. 2014, Sec. 3)
+:func:`bce_d_loss`                  binary cross-entropy with soft or flipped targets
+:func:`lsgan_d_loss`,               least squares (Mao et al. 2017)
+:func:`lsgan_g_loss`
+:func:`hinge_d_loss`,               hinge (Lim and Ye 2017; Miyato et al. 2018)
+:func:`hinge_g_loss`
+:func:`wasserstein_critic_loss`,    WGAN (Arjovsky, Chintala and Bottou 2017)
+:func:`wasserstein_g_loss`
+:func:`fgan_d_loss`,                f-GAN (Nowozin, Cseke and Tomioka 2016), one for every row
+:func:`fgan_minimax_g_loss`,        of the numeric core's table
+:func:`fgan_non_saturating_g_loss`  :data:`gantheory.divergences.fdiv.TABLE`
+==================================  ============================================================
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import torch
 import torch.nn.functional as F
 
+from gantheory.divergences.fdiv import TABLE
 from gantheory.losses import _checks
 
+_LOG2 = math.log(2.0)
 
-def _pair(
-    real_logits: torch.Tensor, fake_logits: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    real = _checks.upcast(_checks.logits(real_logits, "real_logits"))
-    fake = _checks.upcast(_checks.logits(fake_logits, "fake_logits"))
-    if real.device != fake.device:
-        raise ValueError(
-            "real_logits and fake_logits must be on one device; got "
-            f"{real.device} and {fake.device}"
-        )
+
+def _softplus(x: torch.Tensor) -> torch.Tensor:
+    r""":math:`\log(1 + e^x) = -\log\sigma(-x)`, exact to rounding for every :math:`x`.
+
+    ``torch.nn.functional.softplus`` returns :math:`x` itself above its threshold 20, an
+    absolute error up to :math:`e^{-20} = 2\times10^{-9}`; ``logsigmoid`` has none.
+    """
+    return -F.logsigmoid(-x)
+
+
+class LossTerms(NamedTuple):
+    """Per-sample terms of a two-batch loss (``reduction="none"``).
+
+    The reduced loss is ``real.mean() + fake.mean()``.
+
+    Attributes
+    ----------
+    real : torch.Tensor, shape (N,)
+        The terms of the real (data) samples.
+    fake : torch.Tensor, shape (N,)
+        The terms of the generated samples.
+    """
+
+    real: torch.Tensor
+    fake: torch.Tensor
+
+
+def _pair(real_logits: object, fake_logits: object,
+          names: tuple[str, str] = ("real_logits", "fake_logits")
+          ) -> tuple[torch.Tensor, torch.Tensor]:
+    real = _checks.upcast(_checks.logits(real_logits, names[0]))
+    fake = _checks.upcast(_checks.logits(fake_logits, names[1]))
+    _checks.same_batch(real, fake, names)
     return real, fake
 
 
-def minimax_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+def _one(fake_logits: object, name: str = "fake_logits") -> torch.Tensor:
+    return _checks.upcast(_checks.logits(fake_logits, name))
+
+
+def _reduce_pair(real_terms: torch.Tensor, fake_terms: torch.Tensor,
+                 reduction: str) -> torch.Tensor | LossTerms:
+    if _checks.reduction(reduction) == "none":
+        return LossTerms(real_terms, fake_terms)
+    return real_terms.mean() + fake_terms.mean()
+
+
+def _reduce(terms: torch.Tensor, reduction: str) -> torch.Tensor:
+    return terms if _checks.reduction(reduction) == "none" else terms.mean()
+
+
+# -- the minimax game ---------------------------------------------------------------------------
+def minimax_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
+                   reduction: str = "mean") -> torch.Tensor | LossTerms:
     r"""Discriminator loss of the minimax game, :math:`-V(G, D)`.
 
     .. math::
 
         L_D = \frac1N \sum_i \operatorname{softplus}(-\ell^\text{real}_i)
-            + \frac1M \sum_j \operatorname{softplus}(\ell^\text{fake}_j)
+            + \frac1N \sum_i \operatorname{softplus}(\ell^\text{fake}_i)
             = -\mathbb E_\text{data}[\log D] - \mathbb E_g[\log(1 - D)].
 
-    At the optimal discriminator it equals :math:`\log 4 - 2\,\mathrm{JSD}(p_\text{data}\|p_g)`
-    (Goodfellow et al. 2014, Theorem 1). Real and fake batches may differ in size.
+    Parameters
+    ----------
+    real_logits, fake_logits : torch.Tensor, shape (N,) or (N, 1)
+        Discriminator logits :math:`\ell = \sigma^{-1}(D)` of real and generated samples (one
+        batch size).
+    reduction : {"mean", "none"}
+        ``"mean"`` (default): the mean over each batch, summed. ``"none"``: the per-sample
+        terms as :class:`LossTerms`.
+
+    Returns
+    -------
+    torch.Tensor or LossTerms
+        A scalar (float32 for half-precision logits).
+
+    Notes
+    -----
+    At the optimal discriminator :math:`\ell^* = \log p_\text{data} - \log p_g` it equals
+    :math:`\log 4 - 2\,\mathrm{JSD}(p_\text{data}\|p_g) = -C(G)` (Goodfellow et al. 2014,
+    Proposition 1 and Theorem 1); the tests take this expectation with the numeric core's
+    quadrature.
 
     Examples
     --------
     >>> import torch
-    >>> round(float(minimax_d_loss(torch.zeros(4), torch.zeros(3))), 6)  # D = 1/2: log 4
+    >>> round(float(minimax_d_loss(torch.zeros(4), torch.zeros(4))), 6)  # D = 1/2: log 4
     1.386294
+    >>> round(float(minimax_d_loss(torch.tensor([800.0]), torch.tensor([-800.0]))), 6)
+    0.0
     """
     real, fake = _pair(real_logits, fake_logits)
-    return F.softplus(-real).mean() + F.softplus(fake).mean()
+    return _reduce_pair(_softplus(-real), _softplus(fake), reduction)
 
 
-def minimax_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
-    r"""The saturating generator objective :math:`\mathbb E_g[\log(1 - D)]`.
+def minimax_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""The saturating generator objective :math:`\mathbb E_g[\log(1 - D)]` (to minimise).
 
-    Computed as :math:`-\mathbb E_g[\operatorname{softplus}(\ell)]`.
+    .. math:: L_G = \frac1N \sum_i \log(1 - \sigma(\ell_i)) = -\frac1N \sum_i
+        \operatorname{softplus}(\ell_i)
 
-    Its gradient vanishes when the discriminator rejects the samples confidently
-    (:math:`\ell \to -\infty`): :math:`\partial/\partial\ell = -\sigma(\ell) \to 0`.
+    Parameters
+    ----------
+    fake_logits : torch.Tensor, shape (N,) or (N, 1)
+        Discriminator logits of generated samples.
+    reduction : {"mean", "none"}
+        Mean over the batch (default), or the ``(N,)`` per-sample terms.
+
+    Returns
+    -------
+    torch.Tensor
+
+    Notes
+    -----
+    Its gradient :math:`\partial L_G/\partial\ell = -\sigma(\ell)/N \to 0` vanishes where the
+    discriminator rejects the samples confidently (:math:`\ell \to -\infty`): the saturation of
+    Goodfellow et al. 2014, Sec. 3, and Arjovsky and Bottou 2017, Theorem 2.4. Against the
+    optimal discriminator its expected gradient is :math:`\nabla_\theta\, 2\,\mathrm{JSD}`.
 
     Examples
     --------
     >>> import torch
     >>> round(float(minimax_g_loss(torch.zeros(2))), 6)  # log(1/2)
     -0.693147
+    >>> x = torch.tensor([-30.0], requires_grad=True)
+    >>> minimax_g_loss(x).backward()
+    >>> float(x.grad) > -1e-12  # -sigmoid(-30): saturated
+    True
     """
-    fake = _checks.upcast(_checks.logits(fake_logits, "fake_logits"))
-    return -F.softplus(fake).mean()
+    return _reduce(-_softplus(_one(fake_logits)), reduction)
 
 
-def non_saturating_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
+def non_saturating_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
     r"""The non-saturating generator objective :math:`-\mathbb E_g[\log D]`.
 
-    Computed as :math:`\mathbb E_g[\operatorname{softplus}(-\ell)]`.
+    .. math:: L_G = -\frac1N \sum_i \log \sigma(\ell_i) = \frac1N \sum_i
+        \operatorname{softplus}(-\ell_i)
 
-    Its gradient :math:`\partial/\partial\ell = -\sigma(-\ell) \to -1` stays large where
-    the discriminator rejects the samples (Goodfellow et al. 2014, Sec. 3).
+    Parameters
+    ----------
+    fake_logits : torch.Tensor, shape (N,) or (N, 1)
+        Discriminator logits of generated samples.
+    reduction : {"mean", "none"}
+        Mean over the batch (default), or the ``(N,)`` per-sample terms.
+
+    Returns
+    -------
+    torch.Tensor
+
+    Notes
+    -----
+    Its gradient :math:`\partial L_G/\partial\ell = -\sigma(-\ell)/N \to -1/N` stays large where
+    the discriminator rejects the samples (Goodfellow et al. 2014, Sec. 3). Against the
+    optimal discriminator its expected gradient is
+    :math:`\nabla_\theta[\mathrm{KL}(p_g\|p_\text{data}) - 2\,\mathrm{JSD}]` (Arjovsky and
+    Bottou 2017, Theorem 2.5).
 
     Examples
     --------
@@ -90,57 +213,346 @@ def non_saturating_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     >>> round(float(non_saturating_g_loss(torch.tensor([-1000.0]))), 1)  # finite, = 1000
     1000.0
     """
-    fake = _checks.upcast(_checks.logits(fake_logits, "fake_logits"))
-    return F.softplus(-fake).mean()
+    return _reduce(_softplus(-_one(fake_logits)), reduction)
 
 
-def lsgan_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+def bce_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
+               real_targets: float | torch.Tensor = 1.0,
+               fake_targets: float | torch.Tensor = 0.0,
+               reduction: str = "mean") -> torch.Tensor | LossTerms:
+    r"""Discriminator cross-entropy with soft or flipped targets, on logits.
+
+    .. math::
+
+        L_D = \frac1N \sum_i \mathrm{BCE}(\ell^\text{real}_i, y^\text{real}_i)
+            + \frac1N \sum_i \mathrm{BCE}(\ell^\text{fake}_i, y^\text{fake}_i), \qquad
+        \mathrm{BCE}(\ell, y) = y \operatorname{softplus}(-\ell) + (1 - y)
+            \operatorname{softplus}(\ell).
+
+    With targets 1 and 0 it is :func:`minimax_d_loss`. One-sided label smoothing (Salimans
+    et al. 2016) sets ``real_targets=0.9`` and leaves the fakes at 0: the optimal discriminator
+    becomes :math:`D = \alpha\, p_\text{data}/(p_\text{data} + p_g)` with :math:`\alpha = 0.9`
+    (smoothing the fake targets too would put mass where :math:`p_\text{data} = 0`). Per-sample
+    targets come from :func:`~gantheory.losses.penalties.smooth_labels` and
+    :func:`~gantheory.losses.penalties.flip_labels`.
+
+    Parameters
+    ----------
+    real_logits, fake_logits : torch.Tensor, shape (N,) or (N, 1)
+        Discriminator logits.
+    real_targets, fake_targets : float or torch.Tensor of shape (N,)
+        Targets in [0, 1].
+    reduction : {"mean", "none"}
+        Mean over each batch, summed (default), or :class:`LossTerms`.
+
+    Returns
+    -------
+    torch.Tensor or LossTerms
+
+    Examples
+    --------
+    >>> import torch
+    >>> r, f = torch.tensor([2.0, -1.0]), torch.tensor([0.5, -3.0])
+    >>> bool(torch.isclose(bce_d_loss(r, f), minimax_d_loss(r, f)))
+    True
+    >>> round(float(bce_d_loss(torch.zeros(1), torch.zeros(1), real_targets=0.9)), 6)  # log 4
+    1.386294
+    """
+    real, fake = _pair(real_logits, fake_logits)
+    terms = []
+    for logit, target, name in ((real, real_targets, "real_targets"),
+                                (fake, fake_targets, "fake_targets")):
+        if isinstance(target, torch.Tensor):
+            target = _checks.upcast(_checks.tensor(target, name)).reshape(-1)
+            _checks.same_batch(logit, target, (name.replace("targets", "logits"), name))
+            target = target.to(logit.dtype)
+            bad = bool(((target < 0) | (target > 1)).any())
+        else:
+            target = _checks.number(target, name)
+            bad = not 0.0 <= target <= 1.0
+        if bad:
+            raise ValueError(f"{name} must lie in [0, 1]")
+        terms.append(target * _softplus(-logit) + (1 - target) * _softplus(logit))
+    return _reduce_pair(terms[0], terms[1], reduction)
+
+
+# -- least squares, hinge, Wasserstein -------------------------------------------------------
+def lsgan_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
+                 reduction: str = "mean") -> torch.Tensor | LossTerms:
     r"""Least-squares discriminator loss with targets 1 (real) and 0 (fake), on raw outputs.
 
     .. math:: L_D = \tfrac12 \mathbb E_\text{data}[(\ell - 1)^2] + \tfrac12 \mathbb E_g[\ell^2]
 
-    Mao et al. 2017, eq. (2) with :math:`a = 0, b = 1`.
+    Mao et al. 2017, eq. (2) with :math:`a = 0, b = 1` (no sigmoid: :math:`\ell` is the
+    discriminator's raw output). Mean over each batch; ``reduction="none"`` gives
+    :class:`LossTerms`. Its optimum is :math:`\ell^* = p_\text{data}/(p_\text{data} + p_g) =
+    D^*`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(lsgan_d_loss(torch.tensor([1.0]), torch.tensor([0.0])))
+    0.0
     """
     real, fake = _pair(real_logits, fake_logits)
-    return 0.5 * (real - 1.0).pow(2).mean() + 0.5 * fake.pow(2).mean()
+    return _reduce_pair(0.5 * (real - 1.0).pow(2), 0.5 * fake.pow(2), reduction)
 
 
-def lsgan_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
-    r"""Least-squares generator loss :math:`\tfrac12 \mathbb E_g[(\ell - 1)^2]` (Mao et al.)."""
-    fake = _checks.upcast(_checks.logits(fake_logits, "fake_logits"))
-    return 0.5 * (fake - 1.0).pow(2).mean()
+def lsgan_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""Least-squares generator loss :math:`\tfrac12 \mathbb E_g[(\ell - 1)^2]`.
+
+    Mean over the batch (``reduction="none"``: the ``(N,)`` terms).
+
+    Mao et al. 2017, eq. (2) with :math:`c = 1`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(lsgan_g_loss(torch.tensor([0.0, 2.0])))
+    0.5
+    """
+    return _reduce(0.5 * (_one(fake_logits) - 1.0).pow(2), reduction)
 
 
-def hinge_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    r"""Hinge discriminator loss.
+def hinge_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
+                 reduction: str = "mean") -> torch.Tensor | LossTerms:
+    r"""Hinge discriminator loss, mean over each batch.
 
     .. math:: L_D = \mathbb E_\text{data}[\max(0, 1 - \ell)] + \mathbb E_g[\max(0, 1 + \ell)]
 
+    Lim and Ye 2017 (Geometric GAN); Miyato et al. 2018, eq. (16).
 
-    Lim and Ye 2017 (Geometric GAN); Miyato et al. 2018.
+    Examples
+    --------
+    >>> import torch
+    >>> float(hinge_d_loss(torch.tensor([2.0, 0.0]), torch.tensor([-2.0, 0.0])))  # 1/2 + 1/2
+    1.0
     """
     real, fake = _pair(real_logits, fake_logits)
-    return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
+    return _reduce_pair(F.relu(1.0 - real), F.relu(1.0 + fake), reduction)
 
 
-def hinge_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
-    r"""Hinge generator loss :math:`-\mathbb E_g[\ell]`."""
-    fake = _checks.upcast(_checks.logits(fake_logits, "fake_logits"))
-    return -fake.mean()
+def hinge_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""Hinge generator loss :math:`-\mathbb E_g[\ell]`, mean over the batch (Miyato et al.).
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(hinge_g_loss(torch.tensor([1.0, 3.0])))
+    -2.0
+    """
+    return _reduce(-_one(fake_logits), reduction)
 
 
-def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor, *,
+                            reduction: str = "mean") -> torch.Tensor | LossTerms:
     r"""WGAN critic loss :math:`\mathbb E_g[f] - \mathbb E_\text{data}[f]` (no sigmoid, no log).
 
     Minimising it maximises the Kantorovich-Rubinstein dual
     :math:`\mathbb E_\text{data}[f] - \mathbb E_g[f]` over (approximately) 1-Lipschitz
-    critics (Arjovsky, Chintala and Bottou 2017, eq. (3)).
+    critics (Arjovsky, Chintala and Bottou 2017, eq. (3)); keep the critic Lipschitz with
+    :func:`~gantheory.losses.penalties.gradient_penalty` or
+    :func:`~gantheory.losses.penalties.clip_weights`. Mean over each batch.
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(wasserstein_critic_loss(torch.tensor([3.0]), torch.tensor([1.0])))
+    -2.0
     """
-    real, fake = _pair(real_scores, fake_scores)
-    return fake.mean() - real.mean()
+    real, fake = _pair(real_scores, fake_scores, ("real_scores", "fake_scores"))
+    return _reduce_pair(-real, fake, reduction)
 
 
-def wasserstein_g_loss(fake_scores: torch.Tensor) -> torch.Tensor:
-    r"""WGAN generator loss :math:`-\mathbb E_g[f]`."""
-    fake = _checks.upcast(_checks.logits(fake_scores, "fake_scores"))
-    return -fake.mean()
+def wasserstein_g_loss(fake_scores: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""WGAN generator loss :math:`-\mathbb E_g[f]`, mean over the batch (Arjovsky et al.).
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(wasserstein_g_loss(torch.tensor([1.0, 3.0])))
+    -2.0
+    """
+    return _reduce(-_one(fake_scores, "fake_scores"), reduction)
+
+
+# -- f-GAN ---------------------------------------------------------------------------------------
+def _lambertw_exp(y: torch.Tensor) -> torch.Tensor:
+    r"""Principal :math:`W(e^y)`, differentiable in :math:`y`.
+
+    Newton's method on :math:`u + e^u = y` for :math:`u = \log W` (monotone from the start
+    :math:`u_0 = \log y` for :math:`y > 1`, else :math:`y`, both right of the root), without
+    a graph; then one Newton step on :math:`w + \log w = y` with the graph, whose derivative at
+    the root is exactly :math:`dW/dy = W/(1 + W)`.
+    """
+    with torch.no_grad():
+        u = torch.where(y > 1, torch.log(y.clamp(min=1.0)), y)
+        for _ in range(60):
+            step = (u + torch.exp(u) - y) / (1.0 + torch.exp(u))
+            u = u - step
+        w0 = torch.exp(u)
+    return w0 - (w0 + torch.log(w0) - y) / (1.0 + 1.0 / w0)
+
+
+def _jeffrey_conjugate(t: torch.Tensor) -> torch.Tensor:
+    w = _lambertw_exp(1.0 - t)
+    return w + 1.0 / w + t - 2.0
+
+
+@dataclass(frozen=True)
+class _Row:
+    """Torch forms of one row of the f-GAN table: g_f, f* and the stable composition f*(g_f)."""
+
+    activation: Callable[[torch.Tensor], torch.Tensor]
+    conjugate: Callable[[torch.Tensor], torch.Tensor]
+    conjugate_of_activation: Callable[[torch.Tensor], torch.Tensor]
+
+
+def _tv_conjugate(t: torch.Tensor) -> torch.Tensor:
+    return torch.where(t.abs() <= 0.5, t, torch.full_like(t, math.inf))
+
+
+#: Torch translations of :data:`gantheory.divergences.fdiv.TABLE`, row by row (same names).
+#: ``conjugate_of_activation`` is :math:`f^*(g_f(v))` simplified by hand so that it stays exact
+#: for large :math:`|v|`; the tests compare all three with the numpy table.
+_ROWS: dict[str, _Row] = {
+    "total_variation": _Row(lambda v: 0.5 * torch.tanh(v), _tv_conjugate,
+                            lambda v: 0.5 * torch.tanh(v)),
+    "kl": _Row(lambda v: v, lambda t: torch.exp(t - 1.0), lambda v: torch.exp(v - 1.0)),
+    "reverse_kl": _Row(lambda v: -torch.exp(-v), lambda t: -1.0 - torch.log(-t),
+                       lambda v: v - 1.0),
+    "pearson": _Row(lambda v: v, lambda t: 0.25 * t * t + t, lambda v: 0.25 * v * v + v),
+    "neyman": _Row(lambda v: -torch.expm1(-v), lambda t: 2.0 - 2.0 * torch.sqrt(1.0 - t),
+                   lambda v: 2.0 - 2.0 * torch.exp(-0.5 * v)),
+    "squared_hellinger": _Row(lambda v: -torch.expm1(-v), lambda t: t / (1.0 - t), torch.expm1),
+    "jeffrey": _Row(lambda v: v, _jeffrey_conjugate, _jeffrey_conjugate),
+    "jensen_shannon": _Row(lambda v: _LOG2 + F.logsigmoid(v),
+                           lambda t: -torch.log(2.0 - torch.exp(t)),
+                           lambda v: _softplus(v) - _LOG2),
+    "gan": _Row(F.logsigmoid, lambda t: -torch.log(-torch.expm1(t)), _softplus),
+}
+if set(_ROWS) != set(TABLE):  # pragma: no cover - a new row in the core needs its torch form
+    raise ImportError(f"gantheory.losses.gan lacks torch forms of {set(TABLE) ^ set(_ROWS)}")
+
+#: The divergences with f-GAN losses: the names of the numeric core's table.
+F_DIVERGENCES: tuple[str, ...] = tuple(TABLE)
+
+
+def _row(divergence: object) -> _Row:
+    if not isinstance(divergence, str) or divergence not in _ROWS:
+        raise ValueError(f"divergence must be one of {F_DIVERGENCES}; got {divergence!r}")
+    return _ROWS[divergence]
+
+
+def fgan_activation(v: torch.Tensor, divergence: str) -> torch.Tensor:
+    r"""The output activation :math:`T = g_f(v)` of the f-GAN table (Nowozin et al., Table 2).
+
+    Maps any real network output into the domain of :math:`f^*`; elementwise.
+
+    Examples
+    --------
+    >>> import torch
+    >>> fgan_activation(torch.tensor([0.0]), "reverse_kl").tolist()  # -exp(-v)
+    [-1.0]
+    """
+    return _row(divergence).activation(_checks.upcast(_checks.tensor(v, "v", min_ndim=0)))
+
+
+def fgan_conjugate(t: torch.Tensor, divergence: str) -> torch.Tensor:
+    r"""The convex conjugate :math:`f^*(t) = \sup_u \{ut - f(u)\}` of the table's generator.
+
+    Elementwise; ``inf`` or NaN outside the domain of :math:`f^*` (the table's ``domain``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> fgan_conjugate(torch.tensor([1.0]), "kl").tolist()  # exp(t - 1)
+    [1.0]
+    """
+    return _row(divergence).conjugate(_checks.upcast(_checks.tensor(t, "t", min_ndim=0)))
+
+
+def fgan_d_loss(real_outputs: torch.Tensor, fake_outputs: torch.Tensor, divergence: str, *,
+                reduction: str = "mean") -> torch.Tensor | LossTerms:
+    r"""f-GAN discriminator (variational function) loss: minus the variational bound.
+
+    .. math::
+
+        L_T = -\Bigl(\frac1N \sum_i g_f(v^\text{real}_i)
+              - \frac1N \sum_i f^*\bigl(g_f(v^\text{fake}_i)\bigr)\Bigr),
+        \qquad -L_T \le D_f(P_\text{data} \| P_g) \text{ in expectation},
+
+    with equality at :math:`T^* = g_f(v^*) = f'(p_\text{data}/p_g)` (Nowozin, Cseke and
+    Tomioka 2016, eqs. (4)-(6)). :math:`f^*(g_f(v))` is computed in a simplified form that is
+    exact for large :math:`|v|` (e.g. :math:`\operatorname{softplus}(v)` for the GAN row, for
+    which this loss is :func:`minimax_d_loss`).
+
+    Parameters
+    ----------
+    real_outputs, fake_outputs : torch.Tensor, shape (N,) or (N, 1)
+        Raw network outputs :math:`v` (before the activation :math:`g_f`).
+    divergence : str
+        A row of :data:`gantheory.divergences.fdiv.TABLE` (:data:`F_DIVERGENCES`):
+        ``"total_variation"``, ``"kl"``, ``"reverse_kl"``, ``"pearson"``, ``"neyman"``,
+        ``"squared_hellinger"``, ``"jeffrey"``, ``"jensen_shannon"``, ``"gan"``. The rows keep
+        the paper's generators: ``"jensen_shannon"`` estimates :math:`2\,\mathrm{JSD}` and
+        ``"squared_hellinger"`` :math:`2H^2`.
+    reduction : {"mean", "none"}
+        Mean over each batch (default), or :class:`LossTerms`.
+
+    Returns
+    -------
+    torch.Tensor or LossTerms
+
+    Examples
+    --------
+    >>> import torch
+    >>> # KL row at equal densities: T* = f'(1) = 1, i.e. v* = 1; the bound is D_f = 0.
+    >>> float(fgan_d_loss(torch.ones(3), torch.ones(3), "kl"))
+    0.0
+    """
+    row = _row(divergence)
+    real, fake = _pair(real_outputs, fake_outputs, ("real_outputs", "fake_outputs"))
+    return _reduce_pair(-row.activation(real), row.conjugate_of_activation(fake), reduction)
+
+
+def fgan_minimax_g_loss(fake_outputs: torch.Tensor, divergence: str, *,
+                        reduction: str = "mean") -> torch.Tensor:
+    r"""f-GAN generator loss of the saddle point: :math:`-\mathbb E_g[f^*(g_f(v))]`.
+
+    Mean over the batch (``reduction="none"``: the ``(N,)`` terms).
+
+    The generator minimises the bound :math:`\mathbb E_P[T] - \mathbb E_Q[f^*(T)]`; only the
+    second term depends on it (Nowozin et al. 2016, eq. (6)). For the GAN row this is
+    :func:`minimax_g_loss`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> v = torch.tensor([0.3, -2.0])
+    >>> bool(torch.isclose(fgan_minimax_g_loss(v, "gan"), minimax_g_loss(v)))
+    True
+    """
+    row = _row(divergence)
+    return _reduce(-row.conjugate_of_activation(_one(fake_outputs, "fake_outputs")), reduction)
+
+
+def fgan_non_saturating_g_loss(fake_outputs: torch.Tensor, divergence: str, *,
+                               reduction: str = "mean") -> torch.Tensor:
+    r"""f-GAN generator loss of the paper's practice: :math:`-\mathbb E_g[g_f(v)]`.
+
+    Mean over the batch (``reduction="none"``: the ``(N,)`` terms).
+
+    Nowozin et al. 2016, Sec. 3.2: maximise :math:`\mathbb E_Q[g_f(V(G(z)))]` instead, which has
+    the same fixed point and does not saturate. For the GAN row this is
+    :func:`non_saturating_g_loss`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> v = torch.tensor([0.3, -2.0])
+    >>> bool(torch.isclose(fgan_non_saturating_g_loss(v, "gan"), non_saturating_g_loss(v)))
+    True
+    """
+    row = _row(divergence)
+    return _reduce(-row.activation(_one(fake_outputs, "fake_outputs")), reduction)

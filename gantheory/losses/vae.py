@@ -1,60 +1,76 @@
 r"""VAE objectives in PyTorch, with the reduction stated everywhere.
 
-**Reduction**: every loss here sums over the data dimensions and over the latent dimensions
-(all axes but the first) and takes the **mean over the batch** (axis 0). A KL averaged over
-latent dimensions, or a reconstruction averaged over pixels, is a different objective: it
-re-weights the two ELBO terms against each other.
+**Reduction**: every loss here **sums over the data dimensions and over the latent dimensions**
+(all axes but the first) and takes the **mean over the batch** (axis 0). ``reduction="none"``
+keeps the per-sample sums, shape ``(N,)``. A KL averaged over latent dimensions, or a
+reconstruction averaged over pixels, is a different objective: it re-weights the two ELBO terms
+against each other (by the ratio of the dimensions).
 
-* :func:`reparameterize`: :math:`z = \mu + \sigma \odot \epsilon`, :math:`\sigma = e^{s/2}`.
-* :func:`gaussian_kl_standard`:
-  :math:`\mathrm{KL}(\mathcal N(\mu, \operatorname{diag} e^s)\|\mathcal N(0, I)) = \tfrac12
-  \sum_j(\mu_j^2 + e^{s_j} - 1 - s_j)` (Kingma and Welling 2013, Appendix B).
-* :func:`gaussian_kl`: between two diagonal Gaussians.
-* :func:`bernoulli_log_likelihood` (from logits), :func:`gaussian_log_likelihood` (fixed or
-  learned variance).
-* :func:`elbo`: :math:`\mathbb E_q[\log p(x|z)] - \beta\,\mathrm{KL}(q(z|x)\|p(z))`.
+====================================  ==============================================================
+:func:`reparameterize`                :math:`z = \mu + \sigma \odot \epsilon`, :math:`\sigma =
+                                      e^{s/2}`
+:func:`gaussian_kl_standard`          :math:`\mathrm{KL}(\mathcal N(\mu, \operatorname{diag}
+                                      e^s)\|\mathcal N(0, I))` (Kingma and Welling 2013, App. B)
+:func:`gaussian_kl`                   between two diagonal Gaussians
+:func:`gaussian_log_density`          :math:`\log \mathcal N(z; \mu, \operatorname{diag} e^s)`
+                                      summed over the last axis (for importance weights)
+:func:`bernoulli_log_likelihood`      from logits, never probabilities
+:func:`gaussian_log_likelihood`       fixed or learned variance
+:func:`elbo`                          :math:`\mathbb E_q[\log p(x|z)] - \beta\,\mathrm{KL}`
+                                      (Higgins et al. 2017 for :math:`\beta \ne 1`)
+:func:`iwae_bound`                    the importance weighted bound with :math:`K` samples (Burda
+                                      et al. 2016)
+:func:`vaegan_terms`                  VAE-GAN's :math:`\mathcal L_\text{prior}`,
+                                      :math:`\mathcal L_\text{llike}^{\mathrm{Dis}_l}`,
+                                      :math:`\mathcal L_\text{GAN}` (Larsen et al. 2016)
+====================================  ==============================================================
 
-Log-variances are never clamped silently: a non-finite log-variance raises ValueError, and
-:func:`reparameterize` takes an optional, documented ``max_logvar``.
+**Log-variances** :math:`s = \log\sigma^2` are never clamped silently. A NaN or infinite
+log-variance raises ValueError, and so does a result that overflows (:math:`e^s` above the
+dtype's range: :math:`s > 88.7` in float32), instead of a NaN appearing later in training.
+:func:`reparameterize` takes an optional, documented ``max_logvar`` clamp, the only one. These
+checks read a boolean off the tensor (a synchronisation on CUDA).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
+from gantheory.losses import _checks
+from gantheory.losses import gan as _gan
 
-def _float(x: object, name: str) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor; got {type(x).__name__}")
-    if not torch.is_floating_point(x):
-        raise TypeError(f"{name} must be a floating-point tensor; got {x.dtype}")
-    if x.ndim < 2:
-        raise ValueError(
-            f"{name} must have a batch axis and at least one more; got {tuple(x.shape)}"
-        )
-    return x
+_LOG_2PI = math.log(2.0 * math.pi)
+_OVERFLOW_HINT = (
+    "exp of a log-variance overflowed; the log-variance is unbounded (clamp it where it is "
+    "produced, e.g. reparameterize(..., max_logvar=...), or compute in float64)"
+)
 
 
-def _same_shape(a: torch.Tensor, b: torch.Tensor, names: tuple[str, str]) -> None:
-    if a.shape != b.shape:
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape; got {tuple(a.shape)} and "
-            f"{tuple(b.shape)}"
-        )
+def _batch(x: object, name: str) -> torch.Tensor:
+    """A float tensor with a batch axis and at least one more, upcast from half precision."""
+    return _checks.upcast(_checks.tensor(x, name, min_ndim=2))
 
 
-def _finite_logvar(logvar: torch.Tensor, name: str) -> torch.Tensor:
-    if not torch.isfinite(logvar).all():
-        raise ValueError(f"{name} must be finite; it contains NaN or inf")
-    return logvar
+def _logvar(x: object, name: str) -> torch.Tensor:
+    return _checks.finite(_batch(x, name), name, "a log-variance must be finite")
 
 
-def _sum_then_mean(values: torch.Tensor) -> torch.Tensor:
-    """Sum over all axes but the batch axis, then mean over the batch."""
-    return values.reshape(values.shape[0], -1).sum(dim=1).mean()
+def _broadcasts(shape: torch.Size, target: torch.Size) -> bool:
+    """Whether a tensor of ``shape`` broadcasts to ``target`` without changing it."""
+    try:
+        return torch.broadcast_shapes(shape, target) == target
+    except RuntimeError:
+        return False
+
+
+def _sum_then_reduce(values: torch.Tensor, reduction: str) -> torch.Tensor:
+    """Sum over all axes but the batch axis, then the mean over the batch (or keep ``(N,)``)."""
+    per_sample = values.reshape(values.shape[0], -1).sum(dim=1)  # (N,)
+    return per_sample if _checks.reduction(reduction) == "none" else per_sample.mean()
 
 
 def reparameterize(
@@ -64,92 +80,423 @@ def reparameterize(
     generator: torch.Generator | None = None,
     max_logvar: float | None = None,
 ) -> torch.Tensor:
-    r""":math:`z = \mu + e^{s/2} \odot \epsilon`, :math:`\epsilon \sim \mathcal N(0, I)`.
+    r"""A sample :math:`z = \mu + e^{s/2} \odot \epsilon`, :math:`\epsilon \sim \mathcal N(0, I)`.
 
-    ``max_logvar``, if given, clamps :math:`s` from above before the exponential (the only
-    clamping in this module); by default none is applied and a non-finite :math:`s` raises.
+    Differentiable in :math:`\mu` and :math:`s` (Kingma and Welling 2013, Sec. 2.4).
+
+    Parameters
+    ----------
+    mu, logvar : torch.Tensor, shape (N, J, ...)
+        Means and log-variances :math:`s = \log\sigma^2` of the encoder.
+    generator : torch.Generator, optional
+        Source of :math:`\epsilon` (drawn on its device, moved to ``mu``'s).
+    max_logvar : float, optional
+        Clamp :math:`s \le` ``max_logvar`` before the exponential: the only clamping in this
+        module, off by default. Without it an overflowing :math:`e^{s/2}` raises ValueError.
+
+    Returns
+    -------
+    torch.Tensor, shape of ``mu``
+
+    Examples
+    --------
+    >>> import torch
+    >>> z = reparameterize(torch.zeros(1, 2), torch.full((1, 2), -1e4))  # sigma underflows to 0
+    >>> z.tolist()
+    [[0.0, 0.0]]
     """
-    mu, logvar = _float(mu, "mu"), _finite_logvar(_float(logvar, "logvar"), "logvar")
-    _same_shape(mu, logvar, ("mu", "logvar"))
+    mu, logvar = _batch(mu, "mu"), _batch(logvar, "logvar")
+    _checks.same_shape(mu, logvar, ("mu", "logvar"))
+    logvar = _logvar(logvar, "logvar")
     if max_logvar is not None:
-        logvar = logvar.clamp(max=max_logvar)
-    eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype).to(mu.device)
-    return mu + torch.exp(0.5 * logvar) * eps
+        logvar = logvar.clamp(max=_checks.number(max_logvar, "max_logvar"))
+    eps = torch.randn(tuple(mu.shape), generator=generator, dtype=mu.dtype,
+                      device=mu.device if generator is None else generator.device)
+    z = mu + torch.exp(0.5 * logvar) * eps.to(mu.device)
+    return _checks.finite(z, "reparameterize's sample", _OVERFLOW_HINT)
 
 
-def gaussian_kl_standard(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    r""":math:`\tfrac12 \sum_j (\mu_j^2 + e^{s_j} - 1 - s_j)`: sum over latents, mean over batch.
+def gaussian_kl_standard(mu: torch.Tensor, logvar: torch.Tensor, *,
+                         reduction: str = "mean") -> torch.Tensor:
+    r"""KL to the standard normal prior: **sum over latent dimensions, mean over the batch**.
 
-    Gradients: :math:`\partial/\partial\mu = \mu`, :math:`\partial/\partial s = \tfrac12(e^s -
-    1)` (per sample, divided by the batch size through the mean).
+    .. math::
+
+        \mathrm{KL}\bigl(\mathcal N(\mu, \operatorname{diag} e^{s}) \,\|\, \mathcal N(0, I)\bigr)
+        = \tfrac12 \sum_j \bigl(\mu_j^2 + e^{s_j} - 1 - s_j\bigr)
+
+    Kingma and Welling 2013, Appendix B. Gradients per sample: :math:`\partial/\partial\mu =
+    \mu`, :math:`\partial/\partial s = \tfrac12(e^s - 1)`, :math:`\partial/\partial\sigma =
+    \sigma - 1/\sigma` (then divided by the batch size through the mean).
+
+    Parameters
+    ----------
+    mu, logvar : torch.Tensor, shape (N, J, ...)
+        Means and log-variances; all axes after the first are latent dimensions.
+    reduction : {"mean", "none"}
+        ``"mean"``: the mean over the batch of the per-sample sums (default); ``"none"``: the
+        per-sample sums, shape ``(N,)``.
+
+    Returns
+    -------
+    torch.Tensor
+
+    Raises
+    ------
+    ValueError
+        If ``logvar`` is not finite or :math:`e^s` overflows.
 
     Examples
     --------
     >>> import torch
     >>> float(gaussian_kl_standard(torch.tensor([[1.0, 0.0]]), torch.zeros(1, 2)))
     0.5
+    >>> mu = torch.tensor([[1.0, 1.0], [0.0, 0.0]])  # sums over 2 latents, mean over 2 samples
+    >>> float(gaussian_kl_standard(mu, torch.zeros(2, 2))), gaussian_kl_standard(
+    ...     mu, torch.zeros(2, 2), reduction="none").tolist()
+    (0.5, [1.0, 0.0])
     """
-    mu, logvar = _float(mu, "mu"), _finite_logvar(_float(logvar, "logvar"), "logvar")
-    _same_shape(mu, logvar, ("mu", "logvar"))
-    return _sum_then_mean(0.5 * (mu.pow(2) + torch.exp(logvar) - 1.0 - logvar))
+    mu, logvar = _batch(mu, "mu"), _batch(logvar, "logvar")
+    _checks.same_shape(mu, logvar, ("mu", "logvar"))
+    logvar = _logvar(logvar, "logvar")
+    terms = 0.5 * (mu.pow(2) + torch.exp(logvar) - 1.0 - logvar)  # (N, J, ...)
+    return _checks.finite(_sum_then_reduce(terms, reduction), "the KL", _OVERFLOW_HINT)
 
 
 def gaussian_kl(
-    mu_q: torch.Tensor, logvar_q: torch.Tensor, mu_p: torch.Tensor, logvar_p: torch.Tensor
+    mu_q: torch.Tensor, logvar_q: torch.Tensor, mu_p: torch.Tensor, logvar_p: torch.Tensor, *,
+    reduction: str = "mean",
 ) -> torch.Tensor:
-    r"""KL between diagonal Gaussians, summed over latents, mean over the batch.
+    r"""KL between diagonal Gaussians: **sum over latent dimensions, mean over the batch**.
 
     .. math::
 
-        \tfrac12 \sum_j \Bigl(s^p_j - s^q_j + \frac{e^{s^q_j} + (\mu^q_j - \mu^p_j)^2}{e^{s^p_j}}
-        - 1\Bigr)
+        \mathrm{KL}(q\|p) = \tfrac12 \sum_j \Bigl(s^p_j - s^q_j
+        + \frac{e^{s^q_j} + (\mu^q_j - \mu^p_j)^2}{e^{s^p_j}} - 1\Bigr)
+
+    Parameters
+    ----------
+    mu_q, logvar_q : torch.Tensor, shape (N, J, ...)
+        The encoder :math:`q`.
+    mu_p, logvar_p : torch.Tensor
+        The prior :math:`p`, of :math:`q`'s shape or broadcastable to it (a learned prior
+        shared by the batch, shape ``(1, J)``).
+    reduction : {"mean", "none"}
+        Mean over the batch of the per-sample sums, or the ``(N,)`` sums.
+
+    Examples
+    --------
+    >>> import torch
+    >>> z = torch.zeros(1, 3)
+    >>> float(gaussian_kl(z, z, z + 1.0, z))  # 3 * 1/2
+    1.5
     """
-    tensors = [_float(t, n) for t, n in ((mu_q, "mu_q"), (logvar_q, "logvar_q"),
-                                         (mu_p, "mu_p"), (logvar_p, "logvar_p"))]
-    mu_q, logvar_q, mu_p, logvar_p = tensors
-    for t, n in ((logvar_q, "logvar_q"), (mu_p, "mu_p"), (logvar_p, "logvar_p")):
-        _same_shape(mu_q, t, ("mu_q", n))
-    _finite_logvar(logvar_q, "logvar_q")
-    _finite_logvar(logvar_p, "logvar_p")
+    mu_q, logvar_q = _batch(mu_q, "mu_q"), _batch(logvar_q, "logvar_q")
+    _checks.same_shape(mu_q, logvar_q, ("mu_q", "logvar_q"))
+    logvar_q = _logvar(logvar_q, "logvar_q")
+    others = []
+    for value, name in ((mu_p, "mu_p"), (logvar_p, "logvar_p")):
+        value = _checks.upcast(_checks.tensor(value, name, min_ndim=0))
+        _checks.same_device(mu_q, value, ("mu_q", name))
+        if not _broadcasts(value.shape, mu_q.shape):
+            raise ValueError(
+                f"{name} must have mu_q's shape {tuple(mu_q.shape)} or broadcast to it; got "
+                f"{tuple(value.shape)}"
+            )
+        others.append(value)
+    mu_p, logvar_p = others[0], _checks.finite(others[1], "logvar_p", "must be finite")
     ratio = torch.exp(logvar_q - logvar_p) + (mu_q - mu_p).pow(2) * torch.exp(-logvar_p)
-    return _sum_then_mean(0.5 * (logvar_p - logvar_q + ratio - 1.0))
+    terms = 0.5 * (logvar_p - logvar_q + ratio - 1.0)  # (N, J, ...)
+    return _checks.finite(_sum_then_reduce(terms, reduction), "the KL", _OVERFLOW_HINT)
 
 
-def bernoulli_log_likelihood(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    r"""Bernoulli log-likelihood, summed over data dimensions, mean over the batch.
+def gaussian_log_density(z: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor | float = 0.0
+                         ) -> torch.Tensor:
+    r""":math:`\log \mathcal N(z; \mu, \operatorname{diag} e^s)`, **summed over the last axis**.
 
-    .. math:: \sum_d \bigl[x_d \log \sigma(\ell_d) + (1 - x_d)\log(1 - \sigma(\ell_d))\bigr]
+    .. math:: \sum_j -\tfrac12\bigl(\log 2\pi + s_j + (z_j - \mu_j)^2 e^{-s_j}\bigr)
 
+    No reduction over the leading axes, which may be ``(K, N)`` importance samples: the
+    building block of :func:`iwae_bound`'s :math:`\log p(z)` and :math:`\log q(z|x)`.
 
-    Computed from logits (``binary_cross_entropy_with_logits``), never from probabilities.
+    Parameters
+    ----------
+    z : torch.Tensor, shape (..., J)
+        Points.
+    mu, logvar : torch.Tensor or float
+        Broadcastable to ``z`` (``logvar=0``: the standard normal when ``mu=0``).
+
+    Returns
+    -------
+    torch.Tensor, shape ``z.shape[:-1]``
+
+    Examples
+    --------
+    >>> import torch, math
+    >>> lp = gaussian_log_density(torch.zeros(2, 3), torch.zeros(3))
+    >>> bool(torch.allclose(lp, torch.full((2,), -1.5 * math.log(2 * math.pi))))
+    True
     """
-    logits, x = _float(logits, "logits"), _float(x, "x")
-    _same_shape(logits, x, ("logits", "x"))
-    return -_sum_then_mean(F.binary_cross_entropy_with_logits(logits, x, reduction="none"))
+    z = _checks.upcast(_checks.tensor(z, "z", min_ndim=1))
+    mu = torch.as_tensor(mu, dtype=z.dtype, device=z.device)
+    s = _checks.finite(torch.as_tensor(logvar, dtype=z.dtype, device=z.device), "logvar",
+                       "a log-variance must be finite")
+    per = -0.5 * (_LOG_2PI + s + (z - mu).pow(2) * torch.exp(-s))
+    out = per.sum(dim=-1)
+    return _checks.finite(out, "the log density", _OVERFLOW_HINT)
 
 
-def gaussian_log_likelihood(
-    mean: torch.Tensor, x: torch.Tensor, logvar: torch.Tensor | float = 0.0
-) -> torch.Tensor:
-    r""":math:`\sum_d \log \mathcal N(x_d; m_d, e^{s_d})`, mean over batch.
+def bernoulli_log_likelihood(logits: torch.Tensor, x: torch.Tensor, *,
+                             reduction: str = "mean") -> torch.Tensor:
+    r"""Bernoulli log-likelihood from logits: **sum over data dimensions, mean over the batch**.
 
-    ``logvar`` is a float (fixed variance) or a tensor broadcastable to ``x`` (learned).
+    .. math::
+
+        \log p(x|z) = \sum_d \bigl[x_d \log \sigma(\ell_d) + (1 - x_d)\log(1 - \sigma(\ell_d))
+        \bigr] = -\sum_d \mathrm{BCE}(\ell_d, x_d)
+
+    Computed by ``binary_cross_entropy_with_logits`` (softplus forms), never from
+    probabilities, so a confident wrong pixel costs :math:`|\ell|` instead of ``inf``.
+    :math:`x \in [0, 1]` (continuous values give the continuous-Bernoulli's unnormalised
+    likelihood, as in most VAE code).
+
+    Parameters
+    ----------
+    logits : torch.Tensor, shape (N, ...)
+        Decoder logits.
+    x : torch.Tensor, shape (N, ...)
+        Data in [0, 1].
+    reduction : {"mean", "none"}
+        Mean over the batch of the per-sample sums, or the ``(N,)`` sums.
+
+    Examples
+    --------
+    >>> import torch
+    >>> round(float(bernoulli_log_likelihood(torch.zeros(1, 4), torch.ones(1, 4))), 6)  # 4 log .5
+    -2.772589
     """
-    mean, x = _float(mean, "mean"), _float(x, "x")
-    _same_shape(mean, x, ("mean", "x"))
-    s = torch.as_tensor(logvar, dtype=x.dtype, device=x.device)
-    _finite_logvar(s, "logvar")
-    per = -0.5 * (math.log(2 * math.pi) + s + (x - mean).pow(2) * torch.exp(-s))
-    return _sum_then_mean(per.expand_as(x))
+    logits, x = _batch(logits, "logits"), _batch(x, "x")
+    _checks.same_shape(logits, x, ("logits", "x"))
+    nll = F.binary_cross_entropy_with_logits(logits, x.to(logits.dtype), reduction="none")
+    return -_sum_then_reduce(nll, reduction)
 
 
-def elbo(
-    log_likelihood: torch.Tensor, kl: torch.Tensor, *, beta: float = 1.0
-) -> torch.Tensor:
-    r"""The (beta-)ELBO :math:`\mathbb E_q[\log p(x|z)] - \beta\,\mathrm{KL}`; minimise minus it.
+def gaussian_log_likelihood(mean: torch.Tensor, x: torch.Tensor,
+                            logvar: torch.Tensor | float = 0.0, *,
+                            reduction: str = "mean") -> torch.Tensor:
+    r"""Gaussian log-likelihood: **sum over data dimensions, mean over the batch**.
 
-    Both arguments are batch means of per-sample sums, as this module's functions return.
+    .. math:: \log p(x|z) = \sum_d -\tfrac12\bigl(\log 2\pi + s_d + (x_d - m_d)^2 e^{-s_d}\bigr)
+
+    Parameters
+    ----------
+    mean : torch.Tensor, shape (N, ...)
+        Decoder means :math:`m`.
+    x : torch.Tensor, shape (N, ...)
+        Data.
+    logvar : float or torch.Tensor
+        A float: a fixed variance :math:`e^s` (``0.0``: unit variance, for which the loss is
+        half the squared error plus a constant). A tensor broadcastable to ``x``: a learned
+        variance. Not clamped: an overflow of :math:`e^{-s}` raises ValueError.
+    reduction : {"mean", "none"}
+        Mean over the batch of the per-sample sums, or the ``(N,)`` sums.
+
+    Examples
+    --------
+    >>> import torch, math
+    >>> ll = gaussian_log_likelihood(torch.zeros(1, 2), torch.zeros(1, 2))
+    >>> bool(abs(float(ll) + math.log(2 * math.pi)) < 1e-6)  # 2 * (-log(2 pi) / 2)
+    True
     """
-    if beta < 0:
-        raise ValueError(f"beta must be >= 0; got {beta}")
+    mean, x = _batch(mean, "mean"), _batch(x, "x")
+    _checks.same_shape(mean, x, ("mean", "x"))
+    if isinstance(logvar, torch.Tensor):
+        s = _checks.upcast(_checks.tensor(logvar, "logvar", min_ndim=0))
+        _checks.same_device(x, s, ("x", "logvar"))
+        if not _broadcasts(s.shape, x.shape):
+            raise ValueError(
+                f"logvar must broadcast to x's shape {tuple(x.shape)}; got {tuple(s.shape)}"
+            )
+        s = _checks.finite(s, "logvar", "a log-variance must be finite")
+    else:
+        s = torch.as_tensor(_checks.number(logvar, "logvar"), dtype=x.dtype, device=x.device)
+    per = -0.5 * (_LOG_2PI + s + (x - mean).pow(2) * torch.exp(-s))
+    out = _sum_then_reduce(per.expand_as(x), reduction)
+    return _checks.finite(out, "the Gaussian log-likelihood", _OVERFLOW_HINT)
+
+
+def elbo(log_likelihood: torch.Tensor, kl: torch.Tensor, *, beta: float = 1.0) -> torch.Tensor:
+    r"""The (beta-)ELBO :math:`\mathbb E_q[\log p(x|z)] - \beta\,\mathrm{KL}(q(z|x)\|p(z))`.
+
+    Maximise it (minimise ``-elbo(...)``). Both arguments carry this module's reduction (sum
+    over dimensions; both batch means, or both ``(N,)`` per-sample sums), so the two terms are
+    weighed as in the bound; :math:`\beta = 1` is the ELBO of Kingma and Welling 2013, eq. (3),
+    :math:`\beta > 1` the beta-VAE (Higgins et al. 2017).
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(elbo(torch.tensor(-90.0), torch.tensor(10.0), beta=2.0))
+    -110.0
+    """
+    beta = _checks.number(beta, "beta", minimum=0.0)
+    for value, name in ((log_likelihood, "log_likelihood"), (kl, "kl")):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor; got {type(value).__name__}")
+    if log_likelihood.shape != kl.shape:
+        raise ValueError(
+            "log_likelihood and kl must have one reduction (both scalars, or both (N,)); got "
+            f"shapes {tuple(log_likelihood.shape)} and {tuple(kl.shape)}"
+        )
     return log_likelihood - beta * kl
+
+
+def iwae_bound(log_likelihood: torch.Tensor, log_prior: torch.Tensor,
+               log_posterior: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""The importance weighted bound with :math:`K` samples: **mean over the batch**.
+
+    .. math::
+
+        \mathcal L_K = \frac1N \sum_n \Bigl[\log \frac1K \sum_{k=1}^K
+        \frac{p(x_n|z_{kn})\, p(z_{kn})}{q(z_{kn}|x_n)}\Bigr], \qquad z_{kn} \sim q(z|x_n),
+
+    by log-sum-exp. :math:`\mathcal L_1` is the ELBO's estimate,
+    :math:`\mathbb E[\mathcal L_K] \le \mathbb E[\mathcal L_{K+1}] \le \log p(x)` and
+    :math:`\mathcal L_K \to \log p(x)` (Burda, Grosse and Salakhutdinov 2016, Theorem 1).
+
+    Parameters
+    ----------
+    log_likelihood, log_prior, log_posterior : torch.Tensor, shape (K, N)
+        :math:`\log p(x_n|z_{kn})`, :math:`\log p(z_{kn})` and :math:`\log q(z_{kn}|x_n)`, each
+        already summed over data or latent dimensions (:func:`bernoulli_log_likelihood` with
+        ``reduction="none"``, :func:`gaussian_log_density`).
+    reduction : {"mean", "none"}
+        The mean over the batch, or the ``(N,)`` per-sample bounds.
+
+    Examples
+    --------
+    >>> import torch
+    >>> # Equal weights p(x, z)/q(z|x) = 1/2 for all K: the bound is log(1/2) for every K.
+    >>> w = torch.full((5, 3), -0.6931471805599453, dtype=torch.float64)
+    >>> round(float(iwae_bound(w, torch.zeros_like(w), torch.zeros_like(w))), 12)
+    -0.69314718056
+    """
+    tensors = []
+    for value, name in ((log_likelihood, "log_likelihood"), (log_prior, "log_prior"),
+                        (log_posterior, "log_posterior")):
+        value = _checks.upcast(_checks.tensor(value, name, min_ndim=2))
+        if value.ndim != 2:
+            raise ValueError(f"{name} must have shape (K, N); got {tuple(value.shape)}")
+        tensors.append(value)
+    _checks.same_shape(tensors[0], tensors[1], ("log_likelihood", "log_prior"))
+    _checks.same_shape(tensors[0], tensors[2], ("log_likelihood", "log_posterior"))
+    log_w = tensors[0] + tensors[1] - tensors[2]  # (K, N)
+    bound = torch.logsumexp(log_w, dim=0) - math.log(log_w.shape[0])  # (N,)
+    return bound if _checks.reduction(reduction) == "none" else bound.mean()
+
+
+# -- VAE-GAN ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VAEGANTerms:
+    r"""The three terms of VAE-GAN (Larsen et al. 2016), each a batch-mean scalar.
+
+    Attributes
+    ----------
+    prior : torch.Tensor
+        :math:`\mathcal L_\text{prior} = \mathrm{KL}(q(z|x)\|p(z))`, summed over latents.
+    llike : torch.Tensor
+        :math:`\mathcal L_\text{llike}^{\mathrm{Dis}_l} = -\mathbb E_q[\log
+        \mathcal N(\mathrm{Dis}_l(x);\, \mathrm{Dis}_l(\tilde x), I)]`, summed over features.
+    gan : torch.Tensor
+        :math:`\mathcal L_\text{GAN} = \log \mathrm{Dis}(x) + \log(1 - \mathrm{Dis}(\tilde x)) +
+        \log(1 - \mathrm{Dis}(x_p))`, the value the discriminator maximises (each term a batch
+        mean; :math:`\tilde x` a reconstruction, :math:`x_p` a decoded prior sample).
+    """
+
+    prior: torch.Tensor
+    llike: torch.Tensor
+    gan: torch.Tensor
+
+    def total(self, w_prior: float = 1.0, w_llike: float = 1.0,
+              w_gan: float = 1.0) -> torch.Tensor:
+        r""":math:`w_p \mathcal L_\text{prior} + w_l \mathcal L_\text{llike} + w_g \mathcal
+        L_\text{GAN}` (the paper's :math:`\mathcal L` with unit weights, eq. (9)).
+        """
+        return w_prior * self.prior + w_llike * self.llike + w_gan * self.gan
+
+    def encoder_loss(self, beta: float = 1.0) -> torch.Tensor:
+        r"""The encoder's :math:`\beta \mathcal L_\text{prior} + \mathcal L_\text{llike}`."""
+        return beta * self.prior + self.llike
+
+    def decoder_loss(self, gamma: float = 1.0) -> torch.Tensor:
+        r"""The decoder's :math:`\gamma \mathcal L_\text{llike} - \mathcal L_\text{GAN}`."""
+        return gamma * self.llike - self.gan
+
+    def discriminator_loss(self) -> torch.Tensor:
+        r"""The discriminator's :math:`-\mathcal L_\text{GAN}` (it maximises the value)."""
+        return -self.gan
+
+
+def vaegan_terms(
+    mu: torch.Tensor,
+    logvar: torch.Tensor,
+    real_features: torch.Tensor,
+    recon_features: torch.Tensor,
+    real_logits: torch.Tensor,
+    recon_logits: torch.Tensor,
+    prior_logits: torch.Tensor,
+) -> VAEGANTerms:
+    r"""VAE-GAN's :math:`\mathcal L_\text{prior}`, :math:`\mathcal L_\text{llike}^{\mathrm{Dis}_l}`
+    and :math:`\mathcal L_\text{GAN}`, composable with weights (Larsen et al. 2016).
+
+    .. math::
+
+        \mathcal L_\text{prior} &= \mathrm{KL}(q(z|x)\,\|\,\mathcal N(0, I)), \\
+        \mathcal L_\text{llike}^{\mathrm{Dis}_l} &= -\mathbb E_{q(z|x)}\bigl[\log
+            \mathcal N\bigl(\mathrm{Dis}_l(x);\, \mathrm{Dis}_l(\mathrm{Dec}(z)), I\bigr)\bigr],
+        \\
+        \mathcal L_\text{GAN} &= \log \mathrm{Dis}(x) + \log(1 - \mathrm{Dis}(\mathrm{Dec}
+            (\mathrm{Enc}(x)))) + \log(1 - \mathrm{Dis}(\mathrm{Dec}(z_p))),\ z_p \sim p(z).
+
+    The reconstruction is measured in the discriminator's hidden layer :math:`l` with an
+    identity-covariance Gaussian (the constant :math:`\tfrac12 \log 2\pi` per feature included).
+    Reductions: KL and feature likelihood **summed over dimensions**, every term a **mean over
+    the batch**; the logits are computed in softplus form. Algorithm 1 of the paper trains the
+    encoder on ``encoder_loss()``, the decoder on ``decoder_loss(gamma)`` and the
+    discriminator on ``discriminator_loss()``, each backpropagated into its own parameters only.
+
+    Parameters
+    ----------
+    mu, logvar : torch.Tensor, shape (N, J)
+        The encoder's :math:`q(z|x)`.
+    real_features, recon_features : torch.Tensor, shape (N, ...)
+        :math:`\mathrm{Dis}_l(x)` and :math:`\mathrm{Dis}_l(\tilde x)`.
+    real_logits, recon_logits, prior_logits : torch.Tensor, shape (N,) or (N, 1)
+        Discriminator logits of data, reconstructions and decoded prior samples.
+
+    Returns
+    -------
+    VAEGANTerms
+
+    Examples
+    --------
+    >>> import torch
+    >>> z, f, l = torch.zeros(2, 3), torch.ones(2, 4), torch.zeros(2)
+    >>> t = vaegan_terms(z, z, f, f, l, l, l)
+    >>> float(t.prior), round(float(t.llike), 6), round(float(t.gan), 6)  # 0, 2 log 2pi, 3 log .5
+    (0.0, 3.675754, -2.079442)
+    """
+    real_features = _batch(real_features, "real_features")
+    recon_features = _batch(recon_features, "recon_features")
+    _checks.same_shape(real_features, recon_features, ("real_features", "recon_features"))
+    for value, name in ((recon_logits, "recon_logits"), (prior_logits, "prior_logits")):
+        _gan._pair(real_logits, value, ("real_logits", name))
+    _checks.same_batch(_batch(mu, "mu"), real_features, ("mu", "real_features"))
+    _checks.same_batch(real_features, _checks.logits(real_logits, "real_logits"),
+                       ("real_features", "real_logits"))
+    prior = gaussian_kl_standard(mu, logvar)
+    llike = -gaussian_log_likelihood(recon_features, real_features, 0.0)
+    real = -_gan.non_saturating_g_loss(real_logits)  # E log D(x)
+    recon = _gan.minimax_g_loss(recon_logits)  # E log(1 - D(x~))
+    fake = _gan.minimax_g_loss(prior_logits)  # E log(1 - D(x_p))
+    return VAEGANTerms(prior, llike, real + recon + fake)
