@@ -1,0 +1,193 @@
+r"""Configurations of the toy lab as dataclasses, and the named training methods.
+
+A :class:`GANConfig` says everything a toy GAN run needs: the networks, the loss pair, the
+regulariser, PacGAN packing, unrolling, instance noise, Goodfellow's ``k`` discriminator steps
+and the optimiser. :data:`METHODS` names the configurations the experiments compare (the plain
+GAN and each remedy), as overrides of one base configuration, so a row of a results table is
+one name.
+
+The defaults follow PacGAN's 2-D setup (Lin et al. 2018, Sec. 5.1: Adam with
+:math:`\beta_1 = 0.8`, learning rate :math:`10^{-4}`, batch 100, a maxout discriminator with 5
+pieces) at a smaller scale for a CPU: see the ``hidden`` defaults, and the experiment tables for
+the number of steps (PacGAN trains for about 400k).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from gantheory import _validation as val
+
+D_LOSSES = ("minimax", "non-saturating", "lsgan", "hinge", "wasserstein")
+PENALTIES = (None, "wgan-gp", "r1", "r2", "dragan")
+OPTIMIZERS = ("adam", "sgd")
+
+
+@dataclass(frozen=True)
+class GANConfig:
+    r"""One toy GAN run (the same for every seed of a batched run).
+
+    Attributes
+    ----------
+    loss : str
+        The loss pair: ``"minimax"`` (discriminator :math:`-\mathbb E\log D(x) -
+        \mathbb E\log(1 - D(G(z)))`, generator :math:`\mathbb E \log(1 - D(G(z)))`, the
+        saturating game of Goodfellow et al. 2014), ``"non-saturating"`` (same discriminator,
+        generator :math:`-\mathbb E\log D(G(z))`), ``"lsgan"``, ``"hinge"``, ``"wasserstein"``.
+    penalty : str or None
+        ``"wgan-gp"`` (at interpolates), ``"r1"`` (at data), ``"r2"`` (at samples),
+        ``"dragan"``, or None.
+    penalty_weight : float
+        :math:`\lambda` of WGAN-GP and DRAGAN, :math:`\gamma` of R1/R2 (penalty
+        :math:`\frac\gamma2 \mathbb E\|\nabla D\|^2`).
+    weight_clip : float or None
+        Clip every discriminator parameter to :math:`[-c, c]` after each step (WGAN).
+    pack : int
+        PacGAN degree :math:`m`: the discriminator judges :math:`m` samples concatenated.
+    unroll : int
+        Unrolled GAN (Metz et al. 2017): the generator's loss is taken at the discriminator
+        after ``unroll`` differentiable SGD steps of size ``unroll_lr`` on the current batch.
+    unroll_lr : float
+        Step size of the unrolled steps.
+    instance_noise : float
+        Initial standard deviation of Gaussian noise added to every discriminator input, real
+        and generated, decaying linearly to 0 over the run (Sønderby et al. 2017).
+    d_steps : int
+        :math:`k`, discriminator steps per generator step (Goodfellow et al. 2014, Alg. 1).
+    steps : int
+        Generator steps.
+    batch_size : int
+        Discriminator inputs per seed and step (each of ``pack`` samples).
+    z_dim : int
+        Latent size; :math:`z \sim N(0, I)`.
+    g_hidden, d_hidden : tuple of int
+        Hidden widths of the generator and discriminator MLPs.
+    g_activation, d_activation : str
+        Hidden activations (see :data:`gantheory.toylab.nets.ACTIVATIONS`).
+    d_pieces : int
+        Maxout pieces of the discriminator (1: plain layers).
+    optimizer : {"adam", "sgd"}
+        Both networks use it.
+    lr_g, lr_d : float
+        Learning rates.
+    betas : (float, float)
+        Adam's :math:`(\beta_1, \beta_2)`.
+    momentum : float
+        SGD momentum.
+    """
+
+    loss: str = "non-saturating"
+    penalty: str | None = None
+    penalty_weight: float = 10.0
+    weight_clip: float | None = None
+    pack: int = 1
+    unroll: int = 0
+    unroll_lr: float = 0.05
+    instance_noise: float = 0.0
+    d_steps: int = 1
+    steps: int = 5000
+    batch_size: int = 100
+    z_dim: int = 2
+    g_hidden: tuple[int, ...] = (128, 128, 128)
+    d_hidden: tuple[int, ...] = (128, 128)
+    g_activation: str = "relu"
+    d_activation: str = "relu"
+    d_pieces: int = 5
+    optimizer: str = "adam"
+    lr_g: float = 1e-3
+    lr_d: float = 1e-3
+    betas: tuple[float, float] = (0.8, 0.999)
+    momentum: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.loss not in D_LOSSES:
+            raise ValueError(f"loss must be one of {D_LOSSES}; got {self.loss!r}")
+        if self.penalty not in PENALTIES:
+            raise ValueError(f"penalty must be one of {PENALTIES}; got {self.penalty!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {self.optimizer!r}")
+        for name in ("pack", "d_steps", "steps", "batch_size", "z_dim", "d_pieces"):
+            val.check_int(getattr(self, name), name, minimum=1)
+        val.check_int(self.unroll, "unroll", minimum=0)
+        for name in ("penalty_weight", "instance_noise", "momentum"):
+            if not float(getattr(self, name)) >= 0.0:
+                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+        for name in ("lr_g", "lr_d", "unroll_lr"):
+            val.check_positive(getattr(self, name), name)
+        if self.weight_clip is not None:
+            val.check_positive(self.weight_clip, "weight_clip")
+
+    def replace(self, **changes: object) -> GANConfig:
+        """A copy with some fields changed (checked again)."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            raise ValueError(f"unknown GANConfig field(s): {', '.join(unknown)}")
+        return dataclasses.replace(self, **changes)
+
+
+#: The methods the mode-collapse experiments compare, as changes to a base :class:`GANConfig`.
+METHODS: dict[str, dict[str, object]] = {
+    "gan": {"loss": "minimax"},
+    "non-saturating": {"loss": "non-saturating"},
+    "wgan-gp": {"loss": "wasserstein", "penalty": "wgan-gp", "penalty_weight": 0.1,
+                "d_pieces": 1, "d_steps": 5, "betas": (0.5, 0.9)},
+    "r1": {"loss": "non-saturating", "penalty": "r1", "penalty_weight": 0.1},
+    "pacgan2": {"loss": "non-saturating", "pack": 2},
+    "pacgan3": {"loss": "non-saturating", "pack": 3},
+    "pacgan4": {"loss": "non-saturating", "pack": 4},
+    "unrolled": {"loss": "non-saturating", "unroll": 5},
+    "instance-noise": {"loss": "non-saturating", "instance_noise": 0.1},
+}
+
+
+def method_config(method: str, base: GANConfig | None = None, **changes: object) -> GANConfig:
+    """The :class:`GANConfig` of a named method, on ``base`` (default: :class:`GANConfig()`).
+
+    Examples
+    --------
+    >>> method_config("pacgan3").pack
+    3
+    >>> method_config("r1", steps=10).penalty
+    'r1'
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}; got {method!r}")
+    base = GANConfig() if base is None else base
+    return base.replace(**{**METHODS[method], **changes})
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    r"""A small VAE on a toy target: Gaussian encoder and decoder (learned variance) MLPs.
+
+    Attributes
+    ----------
+    latent_dim : int
+        Size of :math:`z`; the prior is :math:`N(0, I)`.
+    hidden : tuple of int
+        Hidden widths of encoder and decoder.
+    steps, batch_size, lr : int, int, float
+        Adam steps, samples per seed and step, learning rate.
+    beta : float
+        Weight of the KL term (1: the ELBO).
+    min_logvar : float
+        The decoder's log-variance is clamped below at this value (documented clamp: a 2-D
+        mixture with tiny components otherwise drives it to :math:`-\infty`).
+    """
+
+    latent_dim: int = 2
+    hidden: tuple[int, ...] = (128, 128)
+    steps: int = 5000
+    batch_size: int = 100
+    lr: float = 1e-3
+    beta: float = 1.0
+    min_logvar: float = -12.0
+
+    def __post_init__(self) -> None:
+        for name in ("latent_dim", "steps", "batch_size"):
+            val.check_int(getattr(self, name), name, minimum=1)
+        val.check_positive(self.lr, "lr")
+        if not float(self.beta) >= 0.0:
+            raise ValueError(f"beta must be >= 0; got {self.beta!r}")

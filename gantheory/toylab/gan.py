@@ -1,0 +1,428 @@
+r"""Goodfellow's Algorithm 1 on toy targets, for many seeds as one batched computation.
+
+For every generator step, :math:`k` discriminator steps on fresh batches, then one generator
+step (Goodfellow et al. 2014, Algorithm 1), with any loss pair and regulariser of
+:mod:`gantheory.losses`, PacGAN packing, unrolled discriminator steps and instance noise
+(:class:`~gantheory.toylab.config.GANConfig`).
+
+**Many seeds at once.** ``M`` generators and ``M`` discriminators live in stacked parameters
+(:mod:`gantheory.toylab.nets`). The objective that is differentiated is the *sum over seeds of
+each seed's batch mean*, so seed :math:`i` gets the gradient of its own loss and nothing else;
+the optimisers are element-wise. All randomness of a step (latents, data, instance noise) is
+drawn *outside* the step function (:class:`StepNoise`): seed :math:`i` of a batch given
+``noise.seeds(i)`` follows the trajectory it follows alone, to float rounding. (The WGAN-GP
+interpolation coefficients and DRAGAN perturbations are drawn inside the penalty, from the
+run's generator; those runs are reproducible but not seed-separable.)
+
+Shapes: ``M`` seeds, ``N`` = ``batch_size`` discriminator inputs per seed, ``m`` = ``pack``,
+``d`` the data dimension; the discriminator sees ``(M, N, m d)``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from gantheory import losses
+from gantheory.distributions import GaussianMixture
+from gantheory.toylab.config import GANConfig
+from gantheory.toylab.data import MixtureSampler
+from gantheory.toylab.nets import StackedMLP
+from gantheory.toylab.optim import StackedAdam, StackedSGD
+
+_D_LOSS = {
+    "minimax": losses.minimax_d_loss,
+    "non-saturating": losses.minimax_d_loss,
+    "lsgan": losses.lsgan_d_loss,
+    "hinge": losses.hinge_d_loss,
+    "wasserstein": losses.wasserstein_critic_loss,
+}
+_G_LOSS = {
+    "minimax": losses.minimax_g_loss,
+    "non-saturating": losses.non_saturating_g_loss,
+    "lsgan": losses.lsgan_g_loss,
+    "hinge": losses.hinge_g_loss,
+    "wasserstein": losses.wasserstein_g_loss,
+}
+
+
+@dataclass
+class StepNoise:
+    """All the randomness of one training step, drawn before the step.
+
+    Attributes
+    ----------
+    z_d : torch.Tensor, shape (k, M, N m, z_dim)
+        Latents of the ``k`` discriminator steps.
+    real : torch.Tensor, shape (k, M, N m, d)
+        Data of the discriminator steps.
+    z_g : torch.Tensor, shape (M, N m, z_dim)
+        Latents of the generator step.
+    real_g : torch.Tensor, shape (M, N m, d)
+        Data of the generator step (used by unrolled steps only).
+    noise_d : torch.Tensor or None, shape (k, 2, M, N m, d)
+        Standard normal instance noise for the real and generated inputs of each D step.
+    noise_g : torch.Tensor or None, shape (2, M, N m, d)
+        The same for the generator step.
+    """
+
+    z_d: torch.Tensor
+    real: torch.Tensor
+    z_g: torch.Tensor
+    real_g: torch.Tensor
+    noise_d: torch.Tensor | None = None
+    noise_g: torch.Tensor | None = None
+
+    def seeds(self, index: int | slice) -> StepNoise:
+        """The noise of some seeds only (seed axis kept)."""
+        index = slice(index, index + 1) if isinstance(index, int) else index
+
+        def pick(t, axis):
+            if t is None:
+                return None
+            return t[(slice(None),) * axis + (index,)]
+
+        return StepNoise(pick(self.z_d, 1), pick(self.real, 1), pick(self.z_g, 0),
+                         pick(self.real_g, 0), pick(self.noise_d, 2), pick(self.noise_g, 1))
+
+
+@dataclass
+class Snapshot:
+    """The state of a run at one step, on the CPU.
+
+    Attributes
+    ----------
+    step : int
+        Generator steps taken.
+    samples : numpy.ndarray, shape (M, n, d)
+        Generator samples of every seed.
+    """
+
+    step: int
+    samples: np.ndarray
+
+
+@dataclass
+class GANRun:
+    """A trained batch of toy GANs and its history.
+
+    Attributes
+    ----------
+    config : GANConfig
+    seeds : list of int
+    target : GaussianMixture
+    generator, discriminator : StackedMLP
+    g_params, d_params : list of torch.Tensor
+        Stacked parameters (seed axis first).
+    d_loss, g_loss : numpy.ndarray, shape (steps, M)
+        Per-seed losses at every step (the discriminator's at its last of ``k`` steps, before
+        the penalty; the generator's before its step).
+    snapshots : list of Snapshot
+    seconds : float
+        Wall-clock training time.
+    """
+
+    config: GANConfig
+    seeds: list[int]
+    target: GaussianMixture
+    generator: StackedMLP
+    discriminator: StackedMLP
+    g_params: list[torch.Tensor]
+    d_params: list[torch.Tensor]
+    d_loss: np.ndarray
+    g_loss: np.ndarray
+    snapshots: list[Snapshot] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def n_seeds(self) -> int:
+        """``M``."""
+        return len(self.seeds)
+
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` generator samples per seed, shape ``(M, n, d)``, from latents of ``seed``."""
+        return sample_generator(self.generator, self.g_params, n, self.config.z_dim, seed)
+
+    @torch.no_grad()
+    def discriminator_logits(self, x: np.ndarray) -> np.ndarray:
+        """The discriminator's outputs at points ``x`` of shape ``(P, d)``, shape ``(M, P)``.
+
+        A packed discriminator (``pack = m``) is evaluated on ``m`` copies of each point.
+        """
+        device = self.d_params[0].device
+        pts = torch.as_tensor(np.asarray(x), dtype=self.d_params[0].dtype, device=device)
+        pts = pts.repeat(1, self.config.pack).expand(self.n_seeds, -1, -1)
+        return self.discriminator.apply(self.d_params, pts)[..., 0].cpu().numpy()
+
+
+def sample_generator(generator: StackedMLP, g_params: Sequence[torch.Tensor], n: int,
+                     z_dim: int, seed: int = 0) -> np.ndarray:
+    """``n`` samples of every seed's generator from one shared set of latents."""
+    p0 = g_params[0]
+    g = torch.Generator(device=p0.device).manual_seed(seed)
+    z = torch.randn(1, n, z_dim, generator=g, device=p0.device, dtype=p0.dtype)
+    with torch.no_grad():
+        return generator.apply(g_params, z.expand(p0.shape[0], -1, -1)).cpu().numpy()
+
+
+class GANTrainer:
+    """Algorithm 1 for ``M`` seeds: build with a config, a target and the seeds, then :meth:`run`.
+
+    Parameters
+    ----------
+    config : GANConfig
+    target : GaussianMixture
+        The data distribution (exact pdf known).
+    seeds : sequence of int
+        One network pair per seed, initialised from that seed alone.
+    device : str or torch.device
+    lr_g, lr_d : float or sequence of float, optional
+        Per-seed learning rates (default: the config's, for all seeds).
+    noise_seed : int
+        Seed of the shared random stream from which :meth:`draw_noise` draws every step's noise.
+
+    Examples
+    --------
+    >>> from gantheory.presets import ring
+    >>> from gantheory.toylab.config import GANConfig
+    >>> cfg = GANConfig(steps=3, batch_size=8, g_hidden=(8,), d_hidden=(8,))
+    >>> run = GANTrainer(cfg, ring(), seeds=[0, 1]).run(progress=False)
+    >>> run.d_loss.shape, run.sample(5).shape
+    ((3, 2), (2, 5, 2))
+    """
+
+    def __init__(self, config: GANConfig, target: GaussianMixture, seeds: Sequence[int], *,
+                 device: str | torch.device = "cpu", lr_g=None, lr_d=None,
+                 noise_seed: int = 0) -> None:
+        if not isinstance(config, GANConfig):
+            raise TypeError(f"config must be a GANConfig; got {type(config).__name__}")
+        self.config = config
+        self.device = torch.device(device)
+        self.sampler = MixtureSampler(target, self.device)
+        self.target = target
+        self.seeds = list(seeds)
+        dim = target.dim
+        self.dim = dim
+        self.generator = StackedMLP(config.z_dim, dim, config.g_hidden, config.g_activation)
+        self.discriminator = StackedMLP(dim * config.pack, 1, config.d_hidden,
+                                        config.d_activation, config.d_pieces)
+        # The generator's seed stream is the seed; the discriminator's is offset so the two
+        # networks of one seed are not drawn from one stream.
+        self.g_params = self.generator.init(self.seeds, device=self.device)
+        self.d_params = self.discriminator.init([s + 1_000_003 for s in self.seeds],
+                                                device=self.device)
+        lr_g = config.lr_g if lr_g is None else lr_g
+        lr_d = config.lr_d if lr_d is None else lr_d
+        if config.optimizer == "adam":
+            self.g_opt = StackedAdam(self.g_params, lr_g, config.betas)
+            self.d_opt = StackedAdam(self.d_params, lr_d, config.betas)
+        else:
+            self.g_opt = StackedSGD(self.g_params, lr_g, config.momentum)
+            self.d_opt = StackedSGD(self.d_params, lr_d, config.momentum)
+        self.rng = torch.Generator(device=self.device).manual_seed(noise_seed)
+        self.step_count = 0
+
+    # -- noise -------------------------------------------------------------------------------
+    def draw_noise(self) -> StepNoise:
+        """The randomness of the next step, for all seeds, from the shared stream."""
+        cfg, m = self.config, len(self.seeds)
+        n = cfg.batch_size * cfg.pack
+        kw = {"generator": self.rng, "device": self.device}
+        z_d = torch.randn(cfg.d_steps, m, n, cfg.z_dim, **kw)
+        real = self.sampler.sample((cfg.d_steps, m, n), self.rng)
+        z_g = torch.randn(m, n, cfg.z_dim, **kw)
+        real_g = self.sampler.sample((m, n), self.rng) if cfg.unroll else real[-1]
+        noise_d = noise_g = None
+        if cfg.instance_noise > 0:
+            noise_d = torch.randn(cfg.d_steps, 2, m, n, self.dim, **kw)
+            noise_g = torch.randn(2, m, n, self.dim, **kw)
+        return StepNoise(z_d, real, z_g, real_g, noise_d, noise_g)
+
+    # -- the objectives ----------------------------------------------------------------------
+    def _pack(self, x: torch.Tensor) -> torch.Tensor:
+        m, n, d = x.shape
+        return x.reshape(m, n // self.config.pack, self.config.pack * d)  # (M, N, m d)
+
+    def _noise_std(self) -> float:
+        cfg = self.config
+        if cfg.instance_noise == 0:
+            return 0.0
+        return losses.instance_noise_std(self.step_count, cfg.steps, cfg.instance_noise)
+
+    def _critic(self, d_params: Sequence[torch.Tensor]) -> Callable[[torch.Tensor], torch.Tensor]:
+        m = len(self.seeds)
+        width = self.discriminator.d_in
+
+        def critic(x_flat: torch.Tensor) -> torch.Tensor:  # (M N, m d) -> (M N,)
+            return self.discriminator.apply(d_params, x_flat.reshape(m, -1, width)).reshape(-1)
+
+        return critic
+
+    def d_objective(self, d_params, real: torch.Tensor, fake: torch.Tensor,
+                    noise: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-seed discriminator losses ``(M,)`` and the total to differentiate.
+
+        The total is the sum over seeds of each seed's loss plus its penalty; every term is
+        a batch mean per seed.
+        """
+        cfg, m = self.config, len(self.seeds)
+        std = self._noise_std()
+        if noise is not None and std > 0:
+            real, fake = real + std * noise[0], fake + std * noise[1]
+        real_in, fake_in = self._pack(real), self._pack(fake)  # (M, N, m d)
+        real_logits = self.discriminator.apply(d_params, real_in)[..., 0]  # (M, N)
+        fake_logits = self.discriminator.apply(d_params, fake_in)[..., 0]
+        terms = _D_LOSS[cfg.loss](real_logits.reshape(-1), fake_logits.reshape(-1),
+                                  reduction="none")
+        per_seed = terms.real.reshape(m, -1).mean(1) + terms.fake.reshape(m, -1).mean(1)
+        total = per_seed.sum()
+        if cfg.penalty is not None:
+            critic = self._critic(d_params)
+            flat_real = real_in.reshape(-1, real_in.shape[-1]).detach()
+            flat_fake = fake_in.reshape(-1, fake_in.shape[-1]).detach()
+            w = cfg.penalty_weight
+            if cfg.penalty == "wgan-gp":
+                pen = losses.gradient_penalty(critic, flat_real, flat_fake, weight=w,
+                                              generator=self.rng)
+            elif cfg.penalty == "r1":
+                pen = losses.r1_penalty(critic, flat_real.requires_grad_(), gamma=w)
+            elif cfg.penalty == "r2":
+                pen = losses.r2_penalty(critic, flat_fake.requires_grad_(), gamma=w)
+            else:
+                pen = losses.dragan_penalty(critic, flat_real, weight=w, generator=self.rng)
+            # Each penalty is a mean over all M N points: M times it is the sum of seed means.
+            total = total + m * pen
+        return per_seed.detach(), total
+
+    def g_objective(self, g_params, d_params, z: torch.Tensor, real: torch.Tensor,
+                    noise: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-seed generator losses ``(M,)`` and their sum (with unrolling if configured)."""
+        cfg, m = self.config, len(self.seeds)
+        fake = self.generator.apply(g_params, z)  # (M, N m, d)
+        if cfg.unroll:
+            d_params = self._unrolled(d_params, real, fake, noise)
+        std = self._noise_std()
+        fake_in = fake + std * noise[1] if (noise is not None and std > 0) else fake
+        logits = self.discriminator.apply(d_params, self._pack(fake_in))[..., 0]  # (M, N)
+        per_seed = _G_LOSS[cfg.loss](logits.reshape(-1), reduction="none").reshape(m, -1).mean(1)
+        return per_seed.detach(), per_seed.sum()
+
+    def _unrolled(self, d_params, real, fake, noise):
+        r"""Discriminator parameters after ``unroll`` SGD steps, differentiable in the generator.
+
+        Metz et al. 2017, eq. (6)-(8): the surrogate generator loss
+        :math:`f(\theta_G, \theta_D^K(\theta_G, \theta_D))`; here the inner steps are plain
+        gradient steps of size ``unroll_lr`` on the current batch (the paper unrolls Adam).
+        """
+        params = list(d_params)
+        for _ in range(self.config.unroll):
+            _, total = self.d_objective(params, real, fake, noise)
+            grads = torch.autograd.grad(total, params, create_graph=True)
+            params = [p - self.config.unroll_lr * g for p, g in zip(params, grads, strict=True)]
+        return params
+
+    # -- one step ----------------------------------------------------------------------------
+    def step(self, noise: StepNoise) -> tuple[torch.Tensor, torch.Tensor]:
+        """``k`` discriminator steps and one generator step; returns per-seed (d, g) losses."""
+        cfg = self.config
+        d_seed = None
+        for j in range(cfg.d_steps):
+            with torch.no_grad():
+                fake = self.generator.apply(self.g_params, noise.z_d[j])
+            nd = None if noise.noise_d is None else noise.noise_d[j]
+            d_seed, total = self.d_objective(self.d_params, noise.real[j], fake, nd)
+            grads = torch.autograd.grad(total, self.d_params)
+            for p, g in zip(self.d_params, grads, strict=True):
+                p.grad = g
+            self.d_opt.step()
+            if cfg.weight_clip is not None:
+                with torch.no_grad():
+                    for p in self.d_params:
+                        p.clamp_(-cfg.weight_clip, cfg.weight_clip)
+        g_seed, total = self.g_objective(self.g_params, self.d_params, noise.z_g, noise.real_g,
+                                         noise.noise_g)
+        grads = torch.autograd.grad(total, self.g_params)
+        for p, g in zip(self.g_params, grads, strict=True):
+            p.grad = g
+        self.g_opt.step()
+        self.step_count += 1
+        return d_seed, g_seed
+
+    def run(self, *, snapshot_steps: Sequence[int] = (), n_snapshot: int = 2500,
+            progress: bool = True, noise: Callable[[int], StepNoise] | None = None,
+            callback: Callable[[GANTrainer, int], None] | None = None) -> GANRun:
+        """Train for ``config.steps`` generator steps.
+
+        Parameters
+        ----------
+        snapshot_steps : sequence of int
+            Steps (0 = before training) after which generator samples are kept.
+        n_snapshot : int
+            Samples per seed in a snapshot (2,500: the mode-coverage protocol's size).
+        progress : bool
+            Show a progress bar.
+        noise : callable, optional
+            ``noise(step) -> StepNoise``; default :meth:`draw_noise`. Pass one to replay the
+            same randomness, e.g. for one seed of a batch.
+        callback : callable, optional
+            Called as ``callback(trainer, step)`` after each step.
+        """
+        cfg, m = self.config, len(self.seeds)
+        d_hist = torch.empty(cfg.steps, m, device=self.device)
+        g_hist = torch.empty(cfg.steps, m, device=self.device)
+        wanted = sorted(set(int(s) for s in snapshot_steps))
+        if any(s < 0 or s > cfg.steps for s in wanted):
+            raise ValueError(f"snapshot_steps must lie in [0, {cfg.steps}]; got {wanted}")
+        snapshots: list[Snapshot] = []
+        if 0 in wanted:
+            snapshots.append(Snapshot(0, self.sample(n_snapshot)))
+        start = time.perf_counter()
+        bar = tqdm(range(cfg.steps), disable=not progress, desc=f"toy GAN x{m} seeds",
+                   unit="step", mininterval=1.0)
+        for i in bar:
+            step_noise = self.draw_noise() if noise is None else noise(i)
+            d_seed, g_seed = self.step(step_noise)
+            d_hist[i], g_hist[i] = d_seed, g_seed
+            if (i + 1) in wanted:
+                snapshots.append(Snapshot(i + 1, self.sample(n_snapshot)))
+                if progress:
+                    bar.set_postfix(d=f"{float(d_seed.mean()):.3f}",
+                                    g=f"{float(g_seed.mean()):.3f}")
+            if callback is not None:
+                callback(self, i + 1)
+        seconds = time.perf_counter() - start
+        return GANRun(cfg, self.seeds, self.target, self.generator, self.discriminator,
+                      self.g_params, self.d_params, d_hist.cpu().numpy(), g_hist.cpu().numpy(),
+                      snapshots, seconds)
+
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` samples per seed from the current generators, shape ``(M, n, d)``."""
+        return sample_generator(self.generator, self.g_params, n, self.config.z_dim, seed)
+
+
+def train_gan(config: GANConfig, target: GaussianMixture, seeds: Sequence[int] | int = 10, *,
+              device: str | torch.device = "cpu", snapshot_steps: Sequence[int] = (),
+              progress: bool = True, **kwargs) -> GANRun:
+    """Train ``M`` toy GANs (``seeds``: a list, or a count meaning ``range(count)``).
+
+    Examples
+    --------
+    >>> from gantheory.presets import bimodal
+    >>> from gantheory.toylab.config import GANConfig
+    >>> cfg = GANConfig(steps=2, batch_size=4, g_hidden=(4,), d_hidden=(4,), z_dim=1)
+    >>> train_gan(cfg, bimodal(), seeds=3, progress=False).g_loss.shape
+    (2, 3)
+    """
+    if isinstance(seeds, int) and not isinstance(seeds, bool):
+        if seeds < 1:
+            raise ValueError(f"seeds must be >= 1; got {seeds}")
+        seeds = list(range(seeds))
+    trainer = GANTrainer(config, target, seeds, device=device, **kwargs)
+    return trainer.run(snapshot_steps=snapshot_steps, progress=progress)
+
