@@ -5,6 +5,7 @@ test_losses_verified.py.
 """
 
 import inspect
+import math
 import re
 
 import numpy as np
@@ -241,3 +242,15 @@ def test_jeffrey_conjugate_derivative_is_the_inverse_of_f_prime():
     u = grad.detach().numpy()
     np.testing.assert_allclose(np.log(u) + 1 - 1 / u, t.detach().numpy(), rtol=1e-12,
                                atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_jeffrey_conjugate_of_large_outputs_is_inf_not_nan(dtype):
+    """W(e^{1-t}) underflows for large t; f*(t) = W + 1/W + t - 2 must still be +inf."""
+    v = torch.full((3,), 1000.0, dtype=dtype)
+    value = losses.fgan_d_loss(torch.zeros(3, dtype=dtype), v, "jeffrey")
+    assert value == math.inf
+    moderate = torch.full((3,), 30.0, dtype=torch.float64, requires_grad=True)
+    loss = losses.fgan_d_loss(torch.zeros(3, dtype=torch.float64), moderate, "jeffrey")
+    (grad,) = torch.autograd.grad(loss, moderate)
+    assert torch.isfinite(loss) and torch.all(torch.isfinite(grad))

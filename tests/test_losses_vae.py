@@ -201,7 +201,7 @@ def test_vaegan_terms_compose():
     torch.testing.assert_close(t.total(), t.prior + t.llike + t.gan)
     torch.testing.assert_close(t.total(0.5, 2.0, 0.0), 0.5 * t.prior + 2 * t.llike)
     torch.testing.assert_close(t.encoder_loss(), t.prior + t.llike)
-    torch.testing.assert_close(t.decoder_loss(gamma=0.1), 0.1 * t.llike - t.gan)
+    torch.testing.assert_close(t.decoder_loss(gamma=0.1), 0.1 * t.llike + t.gan)
     torch.testing.assert_close(t.discriminator_loss(), -t.gan)
     with pytest.raises(ValueError, match="real_logits and prior_logits must have the same"):
         vae.vaegan_terms(mu, logvar, real_f, recon_f, lr, lt, lp[:3])
@@ -245,3 +245,33 @@ def test_bad_input():
         vae.gaussian_kl_standard(MU, LOGVAR, reduction="sum")
     with pytest.raises(ValueError, match="must be on one device"):
         vae.gaussian_kl_standard(MU, LOGVAR.to("meta"))
+
+
+def test_vaegan_decoder_plays_against_the_discriminator():
+    """Descending the decoder's loss raises D on reconstructions and prior samples."""
+    lt = torch.zeros(4, requires_grad=True)
+    lp = torch.zeros(4, requires_grad=True)
+    f = torch.randn(4, 3)
+    t = vae.vaegan_terms(torch.zeros(4, 2), torch.zeros(4, 2), f, f.clone(), torch.zeros(4),
+                         lt, lp)
+    g_t, g_p = torch.autograd.grad(t.decoder_loss(), (lt, lp))
+    # d/dl log(1 - sigmoid(l)) = -sigmoid(l) = -1/2 at l = 0, mean over 4: -1/8 per logit;
+    # a gradient step on the decoder's loss therefore *raises* the logits (fools D)
+    torch.testing.assert_close(g_t, torch.full((4,), -0.125))
+    torch.testing.assert_close(g_p, torch.full((4,), -0.125))
+    # and the discriminator's loss has the opposite gradient in the same logits
+    g_dt, = torch.autograd.grad(vae.vaegan_terms(
+        torch.zeros(4, 2), torch.zeros(4, 2), f, f.clone(), torch.zeros(4), lt, lp
+    ).discriminator_loss(), lt)
+    torch.testing.assert_close(g_dt, torch.full((4,), 0.125))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_tiny_log_variance_with_zero_residual_is_finite(dtype):
+    """s = -100 and a zero residual: d^2 e^{-s} would be 0 * inf = NaN in float32."""
+    z = torch.zeros(1, 2, dtype=dtype)
+    s = torch.full((1, 2), -100.0, dtype=dtype)
+    assert float(vae.gaussian_kl(z, s, z, s)) == 0.0
+    expected = -0.5 * 2 * (math.log(2 * math.pi) - 100.0)  # two dimensions
+    assert float(vae.gaussian_log_density(z, z, s)[0]) == pytest.approx(expected, rel=1e-6)
+    assert float(vae.gaussian_log_likelihood(z, z, -100.0)) == pytest.approx(expected, rel=1e-6)

@@ -377,26 +377,26 @@ def wasserstein_g_loss(fake_scores: torch.Tensor, *, reduction: str = "mean") ->
 
 
 # -- f-GAN ---------------------------------------------------------------------------------------
-def _lambertw_exp(y: torch.Tensor) -> torch.Tensor:
-    r"""Principal :math:`W(e^y)`, differentiable in :math:`y`.
+def _log_lambertw_exp(y: torch.Tensor) -> torch.Tensor:
+    r""":math:`\log W(e^y)` (principal branch), differentiable in :math:`y`.
 
     Newton's method on :math:`u + e^u = y` for :math:`u = \log W` (monotone from the start
     :math:`u_0 = \log y` for :math:`y > 1`, else :math:`y`, both right of the root), without
-    a graph; then one Newton step on :math:`w + \log w = y` with the graph, whose derivative at
-    the root is exactly :math:`dW/dy = W/(1 + W)`.
+    a graph; then one more Newton step with the graph, whose derivative at the root is exactly
+    :math:`du/dy = 1/(1 + W)`. Returns :math:`u = \log W(e^y)`, finite where :math:`W`
+    itself underflows (:math:`y \to -\infty`).
     """
     with torch.no_grad():
         u = torch.where(y > 1, torch.log(y.clamp(min=1.0)), y)
         for _ in range(60):
             step = (u + torch.exp(u) - y) / (1.0 + torch.exp(u))
             u = u - step
-        w0 = torch.exp(u)
-    return w0 - (w0 + torch.log(w0) - y) / (1.0 + 1.0 / w0)
+    return u - (u + torch.exp(u) - y) / (1.0 + torch.exp(u))
 
 
 def _jeffrey_conjugate(t: torch.Tensor) -> torch.Tensor:
-    w = _lambertw_exp(1.0 - t)
-    return w + 1.0 / w + t - 2.0
+    log_w = _log_lambertw_exp(1.0 - t)  # W + 1/W from log W: inf, not NaN, when W underflows
+    return torch.exp(log_w) + torch.exp(-log_w) + t - 2.0
 
 
 @dataclass(frozen=True)

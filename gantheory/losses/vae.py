@@ -205,7 +205,8 @@ def gaussian_kl(
             )
         others.append(value)
     mu_p, logvar_p = others[0], _checks.finite(others[1], "logvar_p", "must be finite")
-    ratio = torch.exp(logvar_q - logvar_p) + (mu_q - mu_p).pow(2) * torch.exp(-logvar_p)
+    # (d e^{-s/2})^2, not d^2 e^{-s}: the latter is 0 * inf = NaN in float32 for d = 0, s = -100
+    ratio = torch.exp(logvar_q - logvar_p) + ((mu_q - mu_p) * torch.exp(-0.5 * logvar_p)).pow(2)
     terms = 0.5 * (logvar_p - logvar_q + ratio - 1.0)  # (N, J, ...)
     return _checks.finite(_sum_then_reduce(terms, reduction), "the KL", _OVERFLOW_HINT)
 
@@ -241,7 +242,7 @@ def gaussian_log_density(z: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
     mu = torch.as_tensor(mu, dtype=z.dtype, device=z.device)
     s = _checks.finite(torch.as_tensor(logvar, dtype=z.dtype, device=z.device), "logvar",
                        "a log-variance must be finite")
-    per = -0.5 * (_LOG_2PI + s + (z - mu).pow(2) * torch.exp(-s))
+    per = -0.5 * (_LOG_2PI + s + ((z - mu) * torch.exp(-0.5 * s)).pow(2))
     out = per.sum(dim=-1)
     return _checks.finite(out, "the log density", _OVERFLOW_HINT)
 
@@ -320,7 +321,7 @@ def gaussian_log_likelihood(mean: torch.Tensor, x: torch.Tensor,
         s = _checks.finite(s, "logvar", "a log-variance must be finite")
     else:
         s = torch.as_tensor(_checks.number(logvar, "logvar"), dtype=x.dtype, device=x.device)
-    per = -0.5 * (_LOG_2PI + s + (x - mean).pow(2) * torch.exp(-s))
+    per = -0.5 * (_LOG_2PI + s + ((x - mean) * torch.exp(-0.5 * s)).pow(2))
     out = _sum_then_reduce(per.expand_as(x), reduction)
     return _checks.finite(out, "the Gaussian log-likelihood", _OVERFLOW_HINT)
 
@@ -429,8 +430,17 @@ class VAEGANTerms:
         return beta * self.prior + self.llike
 
     def decoder_loss(self, gamma: float = 1.0) -> torch.Tensor:
-        r"""The decoder's :math:`\gamma \mathcal L_\text{llike} - \mathcal L_\text{GAN}`."""
-        return gamma * self.llike - self.gan
+        r"""The decoder's :math:`\gamma \mathcal L_\text{llike} + \mathcal L_\text{GAN}`.
+
+        The decoder plays against the discriminator: it *minimises* the value the
+        discriminator maximises (only the terms of :math:`\tilde x` and :math:`x_p` depend on
+        it), the saturating generator objective of the minimax game. Larsen et al.'s
+        Algorithm 1 writes :math:`\gamma \mathcal L_\text{llike} - \mathcal L_\text{GAN}`
+        with the discriminator *descending* :math:`\mathcal L_\text{GAN}`, the opposite sign
+        convention for the discriminator; with the discriminator maximising
+        :math:`\mathcal L_\text{GAN}` as here, the decoder's sign is ``+``.
+        """
+        return gamma * self.llike + self.gan
 
     def discriminator_loss(self) -> torch.Tensor:
         r"""The discriminator's :math:`-\mathcal L_\text{GAN}` (it maximises the value)."""
