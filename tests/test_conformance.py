@@ -1,12 +1,14 @@
 """The conformance checker: our losses pass, and the known bugs are caught by name."""
 
+import functools
+
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given
 
 from gantheory import losses
-from gantheory.testing import strategies
+from gantheory.testing import conformance, strategies
 from gantheory.testing.conformance import (
     KINDS,
     ConformanceReport,
@@ -115,6 +117,82 @@ def test_catches_log_sigmoid_of_one_minus_logit():
     assert report.failures == ("value at D*", "generator gradient", "fixed point")
     with pytest.raises(AssertionError, match="FAIL  value at D"):
         report.assert_conforms()
+
+
+def test_value_and_gradient_checks_do_not_trust_our_own_losses(monkeypatch):
+    # The nodes' own error used to be measured with the reference loss of the kind, so a wrong
+    # reference passed itself. It is now measured in numpy: swapping in a wrong reference
+    # changes nothing, and the wrong loss fails.
+    monkeypatch.setitem(conformance._REFERENCE, "minimax_g", dcgan_bug_g_loss)
+    report = check_gan_loss(dcgan_bug_g_loss, "minimax_g")
+    assert {"value at D*", "generator gradient"} <= set(report.failures)
+    assert report["value at D*"].error > 0.1
+    assert report["value at D*"].tolerance < 1e-5  # 1e-8 + the nodes' own ~1.6e-6
+    assert check_gan_loss(losses.minimax_g_loss, "minimax_g").passed
+    # A small bias on our own loss, above the nodes' error, fails too.
+    monkeypatch.setitem(conformance._REFERENCE, "non_saturating_g",
+                        lambda f: losses.non_saturating_g_loss(f) + 1e-5)
+    biased = check_gan_loss(lambda f: losses.non_saturating_g_loss(f) + 1e-5,
+                            "non_saturating_g")
+    assert biased.failures == ("value at D*", "fixed point")
+
+
+def test_fixed_point_tolerance_scales_with_tolerance():
+    def float32_d_loss(r, f):  # correct, computed in float32
+        return losses.minimax_d_loss(r.float(), f.float()).double()
+
+    strict = check_gan_loss(float32_d_loss, "minimax_d")
+    assert "fixed point" in strict.failures  # 3.8e-9 > 1e-9 at the float64 default
+    loose = check_gan_loss(float32_d_loss, "minimax_d", tolerance=1e-5)
+    assert loose.passed, str(loose)
+    assert loose["fixed point"].tolerance == pytest.approx(1e-6)
+    # Still catches a wrong fixed point at a loose tolerance.
+    assert "fixed point" in check_gan_loss(dcgan_bug_d_loss, "minimax_d",
+                                           tolerance=1e-5).failures
+
+
+def clamped_kl(mu, logvar):  # a correct KL with the log-variance clamped to [-30, 20]
+    logvar = logvar.clamp(-30.0, 20.0)
+    return (0.5 * (mu**2 + logvar.exp() - 1 - logvar)).sum(1).mean()
+
+
+def test_clamped_kl_passes_without_the_unclamped_gradient_property():
+    name = "unclamped gradient at large log-variance"
+    report = check_vae_kl(clamped_kl)
+    assert report.failures == (name,)
+    assert "require_unclamped=False" in report[name].detail
+    relaxed = check_vae_kl(clamped_kl, require_unclamped=False)
+    assert relaxed.passed, str(relaxed)
+    assert name not in [r.name for r in relaxed.results]
+    assert check_loss(clamped_kl, "gaussian_kl_standard", require_unclamped=False).passed
+    assert check_vae_kl(losses.gaussian_kl_standard)[name].passed  # on by default
+    # Leaving it out does not hide the other bugs.
+    assert check_vae_kl(kl_mean_over_latents, require_unclamped=False).failures == (
+        "value", "reduction", "gradient")
+
+
+def test_one_sided_gradient_penalty():
+    ours = functools.partial(losses.gradient_penalty, one_sided=True)
+    # Some sample norms are below k = 1: the two-sided check tells the variants apart.
+    assert check_gradient_penalty(ours).failures == ("per-sample gradient norm",)
+    assert check_gradient_penalty(losses.gradient_penalty, one_sided=True).failures == (
+        "per-sample gradient norm",)
+    report = check_gradient_penalty(ours, one_sided=True)
+    assert report.passed, str(report)
+    assert "max(0, |grad f(x_i)| - k)^2" in report["per-sample gradient norm"].detail
+    assert check_loss(ours, "gradient_penalty", one_sided=True).passed
+    # A whole-batch norm still fails in one-sided mode.
+    def whole_batch_one_sided(critic, real, fake, weight=10.0):
+        eps = torch.rand(real.shape[0], *([1] * (real.ndim - 1)), dtype=real.dtype)
+        x = (eps * real + (1 - eps) * fake).requires_grad_(True)
+        (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)
+        return weight * (grad.norm() - 1).clamp(min=0) ** 2
+
+    bad = check_gradient_penalty(whole_batch_one_sided, one_sided=True)
+    assert "per-sample gradient norm" in bad.failures
+    assert bad["per-sample gradient norm"].error > 10
+    assert "per-sample gradient norm" in check_gradient_penalty(whole_batch_gp,
+                                                                one_sided=True).failures
 
 
 def kl_mean_over_latents(mu, logvar):
