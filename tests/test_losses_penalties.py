@@ -230,3 +230,12 @@ def test_dragan_uses_the_batch_std_perturbation():
     delta = (critic.seen - real) / (0.5 * real.std())
     assert bool(((delta >= 0) & (delta <= 1)).all())
     assert float(delta.std()) > 0.1  # u is drawn per element
+
+
+def test_dragan_needs_two_samples_and_infinite_weights_are_refused():
+    critic = lambda x: x.sum(dim=1)  # noqa: E731
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        losses.dragan_penalty(critic, torch.randn(1, 3))
+    with pytest.raises(ValueError, match="weight must be a finite number"):
+        losses.gradient_penalty(critic, torch.randn(4, 3), torch.randn(4, 3),
+                                weight=float("inf"))

@@ -275,3 +275,8 @@ def test_tiny_log_variance_with_zero_residual_is_finite(dtype):
     expected = -0.5 * 2 * (math.log(2 * math.pi) - 100.0)  # two dimensions
     assert float(vae.gaussian_log_density(z, z, s)[0]) == pytest.approx(expected, rel=1e-6)
     assert float(vae.gaussian_log_likelihood(z, z, -100.0)) == pytest.approx(expected, rel=1e-6)
+
+
+def test_bernoulli_likelihood_refuses_data_outside_the_unit_interval():
+    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
+        vae.bernoulli_log_likelihood(torch.zeros(2, 3), torch.full((2, 3), 255.0))

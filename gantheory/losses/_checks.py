@@ -100,8 +100,8 @@ def number(value: object, name: str, *, minimum: float | None = None,
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
     out = float(value)
-    if out != out:
-        raise ValueError(f"{name} must not be NaN")
+    if out != out or out in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
     if minimum is not None and (out <= minimum if strict else out < minimum):
         raise ValueError(f"{name} must be {'>' if strict else '>='} {minimum}; got {value}")
     return out

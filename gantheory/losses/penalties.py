@@ -208,11 +208,14 @@ def dragan_penalty(
 
     .. math::
 
-        \lambda\, \frac1N \sum_i \bigl(\|\nabla D(x_i + \delta_i)\| - k\bigr)^2, \qquad
-        \delta_i = c\, \operatorname{std}(X)\, u_i,\ u_i \sim U[0, 1]^d
+        \lambda\, \frac1N \sum_i \bigl(\|\nabla D(x_i + \alpha_i \delta_i)\| - k\bigr)^2,
+        \qquad \delta_i = c\, \operatorname{std}(X)\, u_i,\ u_i \sim U[0, 1]^d,\
+        \alpha_i \sim U[0, 1]
 
-    Kodali et al. 2017, the reference implementation's perturbation (``std`` over the whole
-    batch, :math:`c = 0.5`).
+    The perturbation of Kodali et al.'s reference implementation of DRAGAN (2017): a point on
+    the segment from :math:`x_i` to a perturbed copy, one :math:`\alpha_i` per sample,
+    ``std`` over the whole batch, :math:`c = 0.5`. (The paper's text writes
+    :math:`\delta \sim N(0, cI)` instead.) ``real`` needs two or more samples for its std.
 
     Examples
     --------
@@ -225,8 +228,11 @@ def dragan_penalty(
     weight = _checks.number(weight, "weight", minimum=0.0)
     scale = _checks.number(scale, "scale", minimum=0.0)
     target = _checks.number(target, "target", minimum=0.0)
+    if real.shape[0] < 2:
+        raise ValueError("real must hold at least 2 samples (the perturbation uses their std)")
     noise = _draw("uniform", tuple(real.shape), real, generator)
-    perturbed = (real + scale * real.std() * noise).requires_grad_(True)
+    alpha = _draw("uniform", (real.shape[0],) + (1,) * (real.ndim - 1), real, generator)
+    perturbed = (real + alpha * scale * real.std() * noise).requires_grad_(True)
     gap = per_sample_grad_norm(discriminator, perturbed, "perturbed") - target
     return weight * gap.pow(2).mean()
 

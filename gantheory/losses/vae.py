@@ -278,6 +278,9 @@ def bernoulli_log_likelihood(logits: torch.Tensor, x: torch.Tensor, *,
     """
     logits, x = _batch(logits, "logits"), _batch(x, "x")
     _checks.same_shape(logits, x, ("logits", "x"))
+    if bool(((x < 0) | (x > 1)).any()):  # e.g. pixels in 0..255: scale them to [0, 1]
+        raise ValueError("x must lie in [0, 1] for a Bernoulli likelihood (binary or "
+                         "probabilities); scale pixel values to [0, 1]")
     nll = F.binary_cross_entropy_with_logits(logits, x.to(logits.dtype), reduction="none")
     return -_sum_then_reduce(nll, reduction)
 
