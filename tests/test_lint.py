@@ -20,6 +20,7 @@ def test_ruff_clean():
 def test_numpy_core_imports_without_torch():
     code = (
         "import sys; import gantheory, gantheory.theorems.catalogue, gantheory.presets; "
+        "import gantheory.toylab.metrics, gantheory.toylab.dirac, gantheory.toylab.config; "
         "assert 'torch' not in sys.modules, 'torch imported'"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

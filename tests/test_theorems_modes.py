@@ -14,7 +14,6 @@ from gantheory.theorems.base import Configuration
 def test_theorem_passes(theorem):
     result = theorem.run()
     assert result.passed, result.as_dict()
-    assert result.seconds < 1.5
 
 
 def test_reverse_kl_from_the_other_side_finds_the_other_mode():

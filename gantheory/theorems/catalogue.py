@@ -12,6 +12,8 @@
 ``ns-gradient``            the -log D gradient = grad of KL(P_g||P_r) - 2 JSD (Arjovsky-Bottou)
 ``vanishing-gradient``     minimax gradient vanishes as supports separate, -log D does not
 ``f-gan``                  variational bound of f-divergences, equality at T* (Nowozin et al.)
+``dirac-eigenvalues``      Dirac-GAN Jacobian eigenvalues per method (Mescheder et al. 2018)
+``dirac-dynamics``         Dirac-GAN gradient steps: diverge, cycle or converge as predicted
 =========================  ====================================================================
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from gantheory.theorems import fgan, gan, gradients, kl, mle, modes
+from gantheory.theorems import dirac, fgan, gan, gradients, kl, mle, modes
 from gantheory.theorems.base import Theorem, TheoremResult
 
 #: Every theorem, in the order of the lectures.
@@ -32,6 +34,7 @@ CATALOGUE: tuple[Theorem, ...] = (
     *modes.THEOREMS,
     *gradients.THEOREMS,
     *fgan.THEOREMS,
+    *dirac.THEOREMS,
 )
 
 

@@ -19,19 +19,36 @@ Modules
 :mod:`~gantheory.toylab.experiments`
     The experiments of ``gantheory toy``: results tables beside published rows, figures.
 
-Importing this package imports torch; ``metrics`` and ``dirac`` alone do not need it.
+Importing this package is cheap; ``metrics`` and ``dirac`` never import torch, the
+training modules do.
 """
 
-from gantheory.toylab.config import METHODS, GANConfig, VAEConfig, method_config
-from gantheory.toylab.gan import GANRun, GANTrainer, StepNoise, train_gan
+import importlib
 
-__all__ = [
-    "METHODS",
-    "GANConfig",
-    "GANRun",
-    "GANTrainer",
-    "StepNoise",
-    "VAEConfig",
-    "method_config",
-    "train_gan",
-]
+# Lazy exports (PEP 562): ``gantheory.toylab.metrics`` and ``.dirac`` are numpy-only and
+# ``gantheory verify`` imports ``dirac`` without paying for torch; the names below load
+# their (torch) modules on first use.
+_EXPORTS = {
+    "METHODS": "config",
+    "GANConfig": "config",
+    "VAEConfig": "config",
+    "method_config": "config",
+    "GANRun": "gan",
+    "GANTrainer": "gan",
+    "StepNoise": "gan",
+    "train_gan": "gan",
+    "VAERun": "vae",
+    "train_vae": "vae",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"gantheory.toylab.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'gantheory.toylab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

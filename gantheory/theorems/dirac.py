@@ -1,0 +1,313 @@
+r"""The Dirac-GAN: which training methods converge (Mescheder, Geiger and Nowozin 2018).
+
+Data :math:`\delta_0`, generator :math:`\delta_\theta`, discriminator
+:math:`D_\psi(x) = \psi x`, objective :math:`L(\theta, \psi) = f(\psi\theta) + f(0)`,
+gradient vector field :math:`v = (-\partial_\theta L, \partial_\psi L)` and equilibrium
+:math:`(0, 0)`; the code under test is :mod:`gantheory.toylab.dirac`.
+
+Every expected value below is derived here by hand, from the paper's formulas, with the
+literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
+
+.. math::
+
+    f'(t) = \frac{e^{-t}}{1 + e^{-t}} \Rightarrow a := f'(0) = \tfrac12, \qquad
+    f''(t) = -\frac{e^{-t}}{(1 + e^{-t})^2} \Rightarrow b := f''(0) = -\tfrac14.
+
+``dirac-eigenvalues``
+    The Jacobian of the field at the equilibrium, computed by the complex step from the
+    field itself (:func:`~gantheory.toylab.dirac.numerical_jacobian`), and its
+    eigenvalues, equal the paper's closed forms (Sec. 2-3; consensus from
+    Mescheder et al. 2017, :math:`J - \gamma J^\top J` with :math:`J^\top J = a^2 I`):
+
+    * GAN: :math:`J = [[0, -a], [a, 0]]`, eigenvalues :math:`\pm i a`;
+    * WGAN: :math:`J = [[0, -1], [1, 0]]`, eigenvalues :math:`\pm i`;
+    * R1: :math:`J = [[0, -a], [a, -\gamma]]`, eigenvalues
+      :math:`-\frac\gamma2 \pm \sqrt{\frac{\gamma^2}4 - a^2}`;
+    * instance noise: :math:`J = [[0, -a], [a, 2b\sigma^2]]`, eigenvalues
+      :math:`b\sigma^2 \pm \sqrt{b^2\sigma^4 - a^2}`;
+    * consensus: :math:`J = [[-\gamma a^2, -a], [a, -\gamma a^2]]`, eigenvalues
+      :math:`-\gamma a^2 \pm i a`.
+
+    (The instance-noise entry: :math:`\partial_\psi v_\psi = \mathbb E[x_g^2 f''(\psi x_g)]
+    + \mathbb E[x_d^2 f''(-\psi x_d)] \to 2 b \sigma^2` at :math:`(0, 0)`, both samples
+    having variance :math:`\sigma^2`.) For WGAN-GP the statement is the paper's negative
+    one: :math:`v_\psi = \theta - \gamma(|\psi| - g_0)\operatorname{sign}\psi` jumps by
+    :math:`2\gamma(g_0 - \delta)` between :math:`\psi = \pm\delta`, so there is no
+    Jacobian, and the code must refuse to give one. The configurations avoid the
+    critically damped :math:`\gamma = 2a` (a double, defective eigenvalue, which
+    rounding perturbs by :math:`\sqrt{\epsilon}`). Tolerance :math:`10^{-10}`; the
+    complex step is exact to rounding, and the measured errors are a few
+    :math:`10^{-16}`.
+
+``dirac-dynamics``
+    Gradient steps of size :math:`h` linearise to the update matrix :math:`M`: simultaneous
+    steps have eigenvalues :math:`1 + h\lambda`; alternating steps (generator first) have,
+    when :math:`J_{11} = 0` (GAN, WGAN, R1, instance noise),
+
+    .. math::
+
+        M = \begin{pmatrix} 1 & h J_{12} \\ h J_{21} & 1 + h J_{22} + h^2 J_{12} J_{21}
+            \end{pmatrix}, \qquad \det M = 1 + h J_{22},
+
+    so with complex eigenvalues (:math:`(\operatorname{tr} M)^2 < 4 \det M`, true for every
+    configuration here) :math:`\rho = \sqrt{1 + hJ_{22}}`: 1 for GAN and WGAN,
+    :math:`\sqrt{1 - h\gamma}` for R1, :math:`\sqrt{1 + 2hb\sigma^2}` for instance noise.
+    Consensus has :math:`J_{11} = J_{22} = -g`, :math:`g = \gamma a^2`, so
+    :math:`\det M = (1 - hg)^2` and :math:`\rho = 1 - hg`. In particular simultaneous GAN
+    steps have :math:`\rho = |1 \pm iha| = \sqrt{1 + h^2/4} > 1` (they diverge) and
+    alternating ones :math:`\rho = 1` (they cycle), while R1, instance noise and consensus
+    have :math:`\rho < 1` (they converge). The check compares
+
+    * :func:`~gantheory.toylab.dirac.spectral_radius` with these hand-derived values;
+    * the class that :func:`~gantheory.toylab.dirac.predict` gives, and the class that
+      :func:`~gantheory.toylab.dirac.classify` gives to trajectories from
+      :func:`~gantheory.toylab.dirac.simulate` started near the equilibrium, with the
+      paper's (1 for a match, 0 otherwise);
+    * for WGAN without clipping, whose field is linear, the exact growth of simultaneous
+      steps, :math:`\|z_n\|^2 = (1 + h^2)^n \|z_0\|^2` (as :math:`M^\top M = (1 + h^2)I`);
+    * for WGAN with clipping, :math:`|\psi_k| \le c` along the run: clipping bounds the
+      discriminator but does not bring back convergence;
+    * for WGAN-GP, that neither update converges (Sec. 3: the iterates are pushed to
+      :math:`|\psi| \approx g_0` and leave every small neighbourhood).
+
+    The classes are local, as the statements are: starts :math:`0.05` from the equilibrium,
+    and ``"diverges"`` means the last quarter of the run stays more than 10 times farther
+    out. Clipped WGAN and WGAN-GP do so on bounded orbits of size about :math:`c` and
+    :math:`g_0` (measured tail distances 14-41 times the start; converging runs end
+    below :math:`10^{-6}` of it, cycling ones within 0.88-1.13 of it).
+
+    Tolerance :math:`10^{-10}`: class matches are exact and the radii agree to rounding;
+    the WGAN growth law is a relative error of a product of 1000 factors, measured
+    :math:`\sim 10^{-14}`.
+
+Notes
+-----
+The toy-lab module is loaded inside the checks; it is numpy-only, so neither importing the
+catalogue nor ``gantheory verify`` imports torch (a test checks it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import numpy as np
+
+from gantheory.theorems.base import Comparison, Configuration, Theorem
+
+#: f'(0) and f''(0) of f(t) = -log(1 + e^{-t}), derived by hand above.
+A, B = 0.5, -0.25
+
+
+def _toylab():
+    """:mod:`gantheory.toylab.dirac` (numpy only; the package imports torch lazily)."""
+    return importlib.import_module("gantheory.toylab.dirac")
+
+
+def _pair(centre: float, disc: float) -> list[complex]:
+    r""":math:`c \pm \sqrt{d}` (complex square root), sorted by imaginary then real part."""
+    root = complex(math.sqrt(disc), 0.0) if disc >= 0 else complex(0.0, math.sqrt(-disc))
+    return sorted([centre - root, centre + root], key=lambda z: (z.imag, z.real))
+
+
+# -- dirac-eigenvalues ---------------------------------------------------------------------
+def _hand_jacobian(method: str, params: dict) -> list[list[float]]:
+    g = params.get("gamma", 0.0)
+    if method == "gan":
+        return [[0.0, -A], [A, 0.0]]
+    if method == "wgan":
+        return [[0.0, -1.0], [1.0, 0.0]]
+    if method == "r1":
+        return [[0.0, -A], [A, -g]]
+    if method == "instance-noise":
+        return [[0.0, -A], [A, 2.0 * B * params["sigma"] ** 2]]
+    if method == "consensus":
+        return [[-g * A * A, -A], [A, -g * A * A]]
+    raise ValueError(f"no hand Jacobian for {method!r}")
+
+
+def _hand_eigenvalues(method: str, params: dict) -> list[complex]:
+    if method == "gan":
+        return [complex(0.0, -A), complex(0.0, A)]
+    if method == "wgan":
+        return [-1j, 1j]
+    if method == "r1":
+        g = params["gamma"]
+        return _pair(-g / 2.0, g * g / 4.0 - A * A)
+    if method == "instance-noise":
+        s2 = params["sigma"] ** 2
+        return _pair(B * s2, B * B * s2 * s2 - A * A)
+    if method == "consensus":
+        return [complex(-params["gamma"] * A * A, -A), complex(-params["gamma"] * A * A, A)]
+    raise ValueError(f"no hand eigenvalues for {method!r}")
+
+
+def _check_eigenvalues(config: Configuration) -> list[Comparison]:
+    dirac = _toylab()
+    method, params = config["method"], dict(config["params"])
+    if method == "wgan-gp":
+        gamma, g0, delta = params["gamma"], params["g0"], 1e-3
+        _, above = dirac.vector_field(method, 0.0, delta, **params)
+        _, below = dirac.vector_field(method, 0.0, -delta, **params)
+        try:
+            dirac.jacobian(method, **params)
+            refused = 0.0
+        except ValueError:
+            refused = 1.0
+        return [
+            Comparison("v_psi(0, +d) - v_psi(0, -d) = 2 gamma (g0 - d)", float(above - below),
+                       2.0 * gamma * (g0 - delta)),
+            Comparison("jacobian('wgan-gp') raises ValueError (1 = yes)", refused, 1.0),
+        ]
+    out = []
+    hand_j = _hand_jacobian(method, params)
+    numeric_j = dirac.numerical_jacobian(method, 0.0, 0.0, **params)
+    closed_j = dirac.jacobian(method, **params)
+    for i in range(2):
+        for j in range(2):
+            out.append(Comparison(f"complex-step J[{i},{j}]", numeric_j[i, j], hand_j[i][j]))
+            out.append(Comparison(f"closed-form J[{i},{j}]", closed_j[i, j], hand_j[i][j]))
+    expected = _hand_eigenvalues(method, params)
+    for kind, values in (
+        ("eig(complex-step J)", dirac.eigenvalues(method, numerical=True, **params)),
+        ("closed-form eigenvalue", dirac.eigenvalues(method, **params)),
+    ):
+        for k, (got, want) in enumerate(zip(values, expected, strict=True)):
+            out.append(Comparison(f"Re {kind} {k}", got.real, want.real))
+            out.append(Comparison(f"Im {kind} {k}", got.imag, want.imag))
+    return out
+
+
+EIGENVALUES = Theorem(
+    key="dirac-eigenvalues",
+    title="Dirac-GAN: Jacobian eigenvalues at the equilibrium for each training method",
+    statement=(
+        r"\lambda_\text{GAN} = \pm i f'(0),\ \lambda_\text{WGAN} = \pm i,\ "
+        r"\lambda_\text{R1} = -\tfrac\gamma2 \pm \sqrt{\tfrac{\gamma^2}4 - f'(0)^2},\ "
+        r"\lambda_\text{IN} = f''(0)\sigma^2 \pm \sqrt{f''(0)^2\sigma^4 - f'(0)^2},\ "
+        r"\lambda_\text{cons} = -\gamma f'(0)^2 \pm i f'(0);\ v_\text{WGAN-GP}"
+        r"\text{ discontinuous at } \psi = 0"
+    ),
+    source=(
+        "Mescheder, Geiger & Nowozin 2018, Sec. 2-3; "
+        "Mescheder, Nowozin & Geiger 2017 (consensus optimisation)"
+    ),
+    tolerance=1e-10,
+    configurations=(
+        Configuration("GAN", {"method": "gan", "params": {}}),
+        Configuration("WGAN", {"method": "wgan", "params": {}}),
+        Configuration("WGAN-GP gamma=1, g0=1", {"method": "wgan-gp",
+                                                "params": {"gamma": 1.0, "g0": 1.0}}),
+        Configuration("WGAN-GP gamma=10, g0=0.5", {"method": "wgan-gp",
+                                                   "params": {"gamma": 10.0, "g0": 0.5}}),
+        Configuration("R1 gamma=0.3 (complex pair)", {"method": "r1",
+                                                      "params": {"gamma": 0.3}}),
+        Configuration("R1 gamma=2 (real pair)", {"method": "r1", "params": {"gamma": 2.0}}),
+        Configuration("instance noise sigma=0.5", {"method": "instance-noise",
+                                                   "params": {"sigma": 0.5}}),
+        Configuration("instance noise sigma=2 (real pair)", {"method": "instance-noise",
+                                                             "params": {"sigma": 2.0}}),
+        Configuration("consensus gamma=1", {"method": "consensus", "params": {"gamma": 1.0}}),
+        Configuration("consensus gamma=0.1", {"method": "consensus",
+                                              "params": {"gamma": 0.1}}),
+    ),
+    check=_check_eigenvalues,
+)
+
+
+# -- dirac-dynamics ------------------------------------------------------------------------
+def _hand_radius(method: str, update: str, h: float, params: dict) -> float:
+    """Spectral radius of one step's linearisation, from the hand formulas above."""
+    if update == "simultaneous":
+        return max(abs(1.0 + h * lam) for lam in _hand_eigenvalues(method, params))
+    if method == "consensus":
+        return 1.0 - h * params["gamma"] * A * A
+    j22 = _hand_jacobian(method, params)[1][1]
+    return math.sqrt(1.0 + h * j22)
+
+
+#: Starts near the equilibrium (the statements are local), two at once.
+_STARTS = ([0.05, -0.02], [0.05, 0.04])
+
+
+def _check_dynamics(config: Configuration) -> list[Comparison]:
+    dirac = _toylab()
+    method, update, params = config["method"], config["update"], dict(config["params"])
+    h, n = config["step"], config["n_steps"]
+    expected = config["expected"]
+    path = dirac.simulate(method, *_STARTS, h, n, update, **params)  # (n + 1, 2, 2)
+    classes = [str(c) for c in dirac.classify(path)]
+    out = [
+        Comparison(f"simulated class {c!r} == {expected!r} (1 = yes)", float(c == expected),
+                   1.0)
+        for c in classes
+    ]
+    if method == "wgan-gp":
+        return out + [
+            Comparison(f"simulated class {c!r} is not 'converges' (1 = yes)",
+                       float(c != "converges"), 1.0)
+            for c in classes
+        ]
+    predicted = dirac.predict(method, h, update, **params)
+    out.append(Comparison(f"predicted class {predicted!r} == {expected!r} (1 = yes)",
+                          float(predicted == expected), 1.0))
+    out.append(Comparison(f"spectral radius of the {update} step",
+                          dirac.spectral_radius(method, h, update, **params),
+                          _hand_radius(method, update, h, params)))
+    if method == "wgan" and params.get("clip", 1.0) is None and update == "simultaneous":
+        r = np.hypot(path[..., 0], path[..., 1])  # (n + 1, 2)
+        for k in range(r.shape[1]):
+            out.append(Comparison(f"log(|z_n| / |z_0|) = n/2 log(1 + h^2), start {k}",
+                                  math.log(r[-1, k] / r[0, k]), 0.5 * n * math.log1p(h * h)))
+    if method == "wgan" and params.get("clip", 1.0) is not None:
+        clip = params.get("clip", 1.0)
+        out.append(Comparison("max |psi_k| <= clip", float(np.max(np.abs(path[..., 1]))), clip,
+                              "<="))
+    return out
+
+
+def _dynamics(name, method, update, step, n_steps, expected, **params) -> Configuration:
+    return Configuration(name, {"method": method, "update": update, "step": step,
+                                "n_steps": n_steps, "expected": expected, "params": params})
+
+
+DYNAMICS = Theorem(
+    key="dirac-dynamics",
+    title="Dirac-GAN: simulated gradient steps behave as the update map's eigenvalues say",
+    statement=(
+        r"\rho(I + hJ_\text{GAN}) = \sqrt{1 + h^2 f'(0)^2} > 1 \text{ (diverges)},\ "
+        r"\rho(F_2'F_1') = 1 \text{ (cycles)};\ \rho < 1 \text{ for R1, instance noise, "
+        r"consensus (converge)};\ \text{WGAN (clipped) and WGAN-GP do not converge}"
+    ),
+    source="Mescheder, Geiger & Nowozin 2018, Sec. 2.2 and 3",
+    tolerance=1e-10,
+    configurations=(
+        _dynamics("GAN simultaneous h=0.5", "gan", "simultaneous", 0.5, 400, "diverges"),
+        _dynamics("GAN alternating h=0.5", "gan", "alternating", 0.5, 400, "cycles"),
+        _dynamics("WGAN unclipped simultaneous h=0.1", "wgan", "simultaneous", 0.1, 1000,
+                  "diverges", clip=None),
+        _dynamics("WGAN clip=1 simultaneous h=0.2", "wgan", "simultaneous", 0.2, 1000,
+                  "diverges", clip=1.0),
+        _dynamics("WGAN clip=1 alternating h=0.2", "wgan", "alternating", 0.2, 1000,
+                  "cycles", clip=1.0),
+        _dynamics("WGAN-GP simultaneous h=0.2", "wgan-gp", "simultaneous", 0.2, 1000,
+                  "diverges", gamma=1.0, g0=1.0),
+        _dynamics("WGAN-GP alternating h=0.2", "wgan-gp", "alternating", 0.2, 1000,
+                  "diverges", gamma=1.0, g0=1.0),
+        _dynamics("R1 gamma=0.3 simultaneous h=0.5", "r1", "simultaneous", 0.5, 400,
+                  "converges", gamma=0.3),
+        _dynamics("R1 gamma=0.3 alternating h=0.5", "r1", "alternating", 0.5, 400,
+                  "converges", gamma=0.3),
+        _dynamics("instance noise sigma=1 simultaneous h=0.5", "instance-noise",
+                  "simultaneous", 0.5, 300, "converges", sigma=1.0),
+        _dynamics("instance noise sigma=1 alternating h=0.5", "instance-noise",
+                  "alternating", 0.5, 300, "converges", sigma=1.0),
+        _dynamics("consensus gamma=1 simultaneous h=0.5", "consensus", "simultaneous", 0.5,
+                  300, "converges", gamma=1.0),
+        _dynamics("consensus gamma=1 alternating h=0.5", "consensus", "alternating", 0.5,
+                  300, "converges", gamma=1.0),
+    ),
+    check=_check_dynamics,
+)
+
+THEOREMS = (EIGENVALUES, DYNAMICS)
