@@ -3,6 +3,9 @@
 ``gantheory verify``
     Runs the theorem catalogue and prints one row per theorem (``--json`` for JSON). The exit
     status is 1 if any theorem fails.
+``gantheory toy``
+    Runs a toy-lab experiment (mode collapse on the ring or grid, the 1-D experiment, the
+    saturation experiment, Dirac-GAN dynamics) and writes its tables and figures to ``--out``.
 
 Bad arguments print one line on standard error and exit with status 2, never a traceback.
 """
@@ -40,7 +43,72 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--details", action="store_true", help="print every comparison under its theorem"
     )
+    toy = sub.add_parser("toy", help="train toy GANs on known densities; tables and figures")
+    toy.add_argument("--experiment", default="modes",
+                     choices=("modes", "one-d", "saturation", "dirac"),
+                     help="which experiment (default: modes)")
+    toy.add_argument("--target", default="ring", help="ring or grid (the modes experiment)")
+    toy.add_argument("--method", nargs="+", default=["all"], metavar="NAME",
+                     help="methods to compare, or 'all' (see gantheory.toylab.METHODS)")
+    toy.add_argument("--seeds", type=int, default=10, help="seeds per method (default 10)")
+    toy.add_argument("--steps", type=int, default=3000,
+                     help="generator steps (default 3000, a CPU-scale run)")
+    toy.add_argument("--snapshots", type=int, default=6,
+                     help="snapshots kept over training, incl. the start (default 6)")
+    toy.add_argument("--out", default="toy-results", help="output folder (default toy-results)")
+    toy.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    toy.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
+
+
+def _check_toy_args(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    for name in ("seeds", "steps", "snapshots"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name} must be >= 1; got {getattr(args, name)}")
+    if args.experiment == "modes" and args.target not in ("ring", "grid"):
+        raise UsageError(f"--target must be 'ring' or 'grid'; got {args.target!r}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out!r} exists and is not a folder")
+    if args.device != "cpu":
+        import torch
+
+        try:
+            device = torch.device(args.device)
+        except RuntimeError as exc:
+            raise UsageError(f"--device {args.device!r} is not a torch device") from exc
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise UsageError(f"--device {args.device!r}: CUDA is not available here")
+
+
+def _toy(args: argparse.Namespace) -> int:
+    _check_toy_args(args)
+    from gantheory.toylab import runner
+
+    if args.experiment == "modes":
+        from gantheory.toylab.config import METHODS
+
+        methods = list(METHODS) if args.method == ["all"] else args.method
+        unknown = [m for m in methods if m not in METHODS]
+        if unknown:
+            raise UsageError(f"--method {unknown[0]!r} is unknown; choose from "
+                             f"{', '.join(METHODS)} or all")
+        written = runner.run_modes(args.target, methods, seeds=args.seeds, steps=args.steps,
+                                   n_snapshots=args.snapshots, out=args.out,
+                                   device=args.device, progress=not args.quiet)
+    elif args.experiment == "one-d":
+        written = runner.run_one_d(seeds=args.seeds, steps=args.steps,
+                                   n_snapshots=args.snapshots, out=args.out,
+                                   device=args.device, progress=not args.quiet)
+    elif args.experiment == "saturation":
+        written = runner.run_saturation(seeds=args.seeds, out=args.out, device=args.device)
+    else:
+        written = runner.run_dirac(out=args.out)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
 
 
 def _format_row(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -118,9 +186,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required: verify")
+            raise UsageError("a command is required: verify or toy")
         if args.command == "verify":
             return _verify(args)
+        if args.command == "toy":
+            return _toy(args)
         raise UsageError(f"unknown command {args.command!r}")
     except (UsageError, ValueError, TypeError) as exc:
         print(f"gantheory: error: {exc}", file=sys.stderr)

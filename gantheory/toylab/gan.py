@@ -101,10 +101,13 @@ class Snapshot:
         Generator steps taken.
     samples : numpy.ndarray, shape (M, n, d)
         Generator samples of every seed.
+    logits : numpy.ndarray or None, shape (M, P)
+        Discriminator outputs at the run's ``grid`` points, if one was given.
     """
 
     step: int
     samples: np.ndarray
+    logits: np.ndarray | None = None
 
 
 @dataclass
@@ -155,10 +158,17 @@ class GANRun:
 
         A packed discriminator (``pack = m``) is evaluated on ``m`` copies of each point.
         """
-        device = self.d_params[0].device
-        pts = torch.as_tensor(np.asarray(x), dtype=self.d_params[0].dtype, device=device)
-        pts = pts.repeat(1, self.config.pack).expand(self.n_seeds, -1, -1)
-        return self.discriminator.apply(self.d_params, pts)[..., 0].cpu().numpy()
+        return discriminator_outputs(self.discriminator, self.d_params, x, self.config.pack)
+
+
+@torch.no_grad()
+def discriminator_outputs(discriminator: StackedMLP, d_params: Sequence[torch.Tensor],
+                          x: np.ndarray, pack: int = 1) -> np.ndarray:
+    """Outputs ``(M, P)`` at points ``x`` ``(P, d)``; a packed one sees ``pack`` copies."""
+    p0 = d_params[0]
+    pts = torch.as_tensor(np.asarray(x), dtype=p0.dtype, device=p0.device)
+    pts = pts.repeat(1, pack).expand(p0.shape[0], -1, -1)
+    return discriminator.apply(d_params, pts)[..., 0].cpu().numpy()
 
 
 def sample_generator(generator: StackedMLP, g_params: Sequence[torch.Tensor], n: int,
@@ -355,7 +365,8 @@ class GANTrainer:
         return d_seed, g_seed
 
     def run(self, *, snapshot_steps: Sequence[int] = (), n_snapshot: int = 2500,
-            progress: bool = True, noise: Callable[[int], StepNoise] | None = None,
+            grid: np.ndarray | None = None, progress: bool = True,
+            noise: Callable[[int], StepNoise] | None = None,
             callback: Callable[[GANTrainer, int], None] | None = None) -> GANRun:
         """Train for ``config.steps`` generator steps.
 
@@ -365,6 +376,8 @@ class GANTrainer:
             Steps (0 = before training) after which generator samples are kept.
         n_snapshot : int
             Samples per seed in a snapshot (2,500: the mode-coverage protocol's size).
+        grid : numpy.ndarray, shape (P, d), optional
+            Points at which snapshots also record the discriminator's outputs.
         progress : bool
             Show a progress bar.
         noise : callable, optional
@@ -381,7 +394,7 @@ class GANTrainer:
             raise ValueError(f"snapshot_steps must lie in [0, {cfg.steps}]; got {wanted}")
         snapshots: list[Snapshot] = []
         if 0 in wanted:
-            snapshots.append(Snapshot(0, self.sample(n_snapshot)))
+            snapshots.append(self.snapshot(0, n_snapshot, grid))
         start = time.perf_counter()
         bar = tqdm(range(cfg.steps), disable=not progress, desc=f"toy GAN x{m} seeds",
                    unit="step", mininterval=1.0)
@@ -390,7 +403,7 @@ class GANTrainer:
             d_seed, g_seed = self.step(step_noise)
             d_hist[i], g_hist[i] = d_seed, g_seed
             if (i + 1) in wanted:
-                snapshots.append(Snapshot(i + 1, self.sample(n_snapshot)))
+                snapshots.append(self.snapshot(i + 1, n_snapshot, grid))
                 if progress:
                     bar.set_postfix(d=f"{float(d_seed.mean()):.3f}",
                                     g=f"{float(g_seed.mean()):.3f}")
@@ -404,6 +417,14 @@ class GANTrainer:
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` samples per seed from the current generators, shape ``(M, n, d)``."""
         return sample_generator(self.generator, self.g_params, n, self.config.z_dim, seed)
+
+    def snapshot(self, step: int, n: int, grid: np.ndarray | None = None) -> Snapshot:
+        """Samples of the current generators and, on ``grid``, the discriminators' outputs."""
+        logits = None
+        if grid is not None:
+            logits = discriminator_outputs(self.discriminator, self.d_params, grid,
+                                           self.config.pack)
+        return Snapshot(step, self.sample(n), logits)
 
 
 def train_gan(config: GANConfig, target: GaussianMixture, seeds: Sequence[int] | int = 10, *,
