@@ -57,6 +57,10 @@ def test_modes_experiment_writes_table_snapshots_and_figures(tmp_path, capsys):
     assert "PacGAN Table 1" in md and "6.3 ± 0.5" in md  # the published GAN row beside ours
     info = json.loads((out / "ring_provenance.json").read_text())
     assert info["seeds"] == [0, 1] and info["steps"] == 4
+    with (out / "ring_gan_snapshots.csv").open() as fh:
+        per_step = list(csv.DictReader(fh))
+    assert [int(r["step"]) for r in per_step] == [0, 4]
+    assert all(0 <= float(r["d_minus_d_star"]) <= 1 for r in per_step)
     snaps = np.load(out / "ring_gan_snapshots.npz")
     assert snaps["samples"].shape == (2, 2, 2500, 2)  # (snapshots, M, n, d)
     assert "wrote" in capsys.readouterr().out

@@ -575,3 +575,47 @@ def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
         ax.legend(loc="lower left", fontsize=6)
     fig.suptitle(f"Dirac-GAN: gradient fields and steps of size {step} from {start}")
     return plotting.save(fig, path)
+
+
+def snapshot_metrics(target: GaussianMixture, steps: Sequence[int], samples: np.ndarray,
+                     logits: np.ndarray, grid: np.ndarray) -> list[dict[str, float]]:
+    r"""Per snapshot, means over seeds of the mode metrics and of :math:`\|D - D^*\|`.
+
+    Parameters
+    ----------
+    target : GaussianMixture
+        The 2-D target.
+    steps : sequence of int
+        The snapshots' steps, ``S`` of them.
+    samples : numpy.ndarray, shape (S, M, n, 2)
+        Generator samples.
+    logits : numpy.ndarray, shape (S, M, P)
+        Discriminator outputs on ``grid``.
+    grid : numpy.ndarray, shape (P, 2)
+        An even grid over the view box.
+
+    Returns
+    -------
+    list of dict
+        ``step``, ``modes``, ``high_quality`` (%), ``reverse_kl`` (mean over seeds; ``inf``
+        if a seed has no high-quality sample) and ``d_minus_d_star`` (:func:`weighted_distance`
+        of :math:`\sigma(\text{logit})` to the KDE-estimated :math:`D^*`, weighted by
+        :math:`(p_\text{data} + \hat p_g)/2` on the grid; only meaningful for losses whose
+        optimal discriminator is :math:`D^*`: minimax, non-saturating).
+    """
+    p_data = target.pdf(grid)
+    out = []
+    for k, step in enumerate(steps):
+        m = metrics.mode_metrics(samples[k], target)
+        dists = []
+        for i in range(samples.shape[1]):
+            p_g = gaussian_kde(samples[k, i].T)(grid.T)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                d_star = np.where(p_data + p_g > 1e-300, p_data / (p_data + p_g), np.nan)
+            d = 1.0 / (1.0 + np.exp(-logits[k, i]))
+            dists.append(weighted_distance(d, d_star, 0.5 * (p_data + p_g)))
+        out.append({"step": int(step), "modes": float(np.mean(m.modes_captured)),
+                    "high_quality": float(100 * np.mean(m.high_quality_fraction)),
+                    "reverse_kl": float(np.mean(m.reverse_kl)),
+                    "d_minus_d_star": float(np.mean(dists))})
+    return out

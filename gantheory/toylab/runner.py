@@ -39,6 +39,14 @@ def _write_json(data: object, path: Path) -> Path:
     return path
 
 
+def _write_csv(records: list[dict[str, object]], path: Path) -> Path:
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
 def _snapshot_steps(steps: int, n: int) -> list[int]:
     return sorted(set(np.linspace(0, steps, max(n, 2)).astype(int).tolist()))
 
@@ -70,6 +78,12 @@ def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_
                             logits=np.stack([s.logits for s in run.snapshots]),
                             d_loss=run.d_loss, g_loss=run.g_loss, seeds=np.array(run.seeds))
         written.append(snaps)
+        grid = experiments.grid_points(experiments.view_box(run.target), 48)
+        records = experiments.snapshot_metrics(
+            run.target, [s.step for s in run.snapshots],
+            np.stack([s.samples for s in run.snapshots]),
+            np.stack([s.logits for s in run.snapshots]), grid)
+        written.append(_write_csv(records, out / f"{target}_{method}_snapshots.csv"))
         written.append(experiments.plot_evolution(run, out / f"{target}_{method}_evolution.png"))
         written.append(experiments.animate_evolution(run, out / f"{target}_{method}.gif"))
     return written
