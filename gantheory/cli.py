@@ -45,9 +45,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     toy = sub.add_parser("toy", help="train toy GANs on known densities; tables and figures")
     toy.add_argument("--experiment", default="modes",
-                     choices=("modes", "one-d", "saturation", "dirac"),
+                     choices=("modes", "vae", "one-d", "saturation", "dirac"),
                      help="which experiment (default: modes)")
-    toy.add_argument("--target", default="ring", help="ring or grid (the modes experiment)")
+    toy.add_argument("--target", default="ring", help="ring or grid (modes and vae)")
     toy.add_argument("--method", nargs="+", default=["all"], metavar="NAME",
                      help="methods to compare, or 'all' (see gantheory.toylab.METHODS)")
     toy.add_argument("--seeds", type=int, default=10, help="seeds per method (default 10)")
@@ -67,7 +67,7 @@ def _check_toy_args(args: argparse.Namespace) -> None:
     for name in ("seeds", "steps", "snapshots"):
         if getattr(args, name) < 1:
             raise UsageError(f"--{name} must be >= 1; got {getattr(args, name)}")
-    if args.experiment == "modes" and args.target not in ("ring", "grid"):
+    if args.experiment in ("modes", "vae") and args.target not in ("ring", "grid"):
         raise UsageError(f"--target must be 'ring' or 'grid'; got {args.target!r}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -98,6 +98,9 @@ def _toy(args: argparse.Namespace) -> int:
         written = runner.run_modes(args.target, methods, seeds=args.seeds, steps=args.steps,
                                    n_snapshots=args.snapshots, out=args.out,
                                    device=args.device, progress=not args.quiet)
+    elif args.experiment == "vae":
+        written = runner.run_vae(args.target, seeds=args.seeds, steps=args.steps, out=args.out,
+                                 device=args.device, progress=not args.quiet)
     elif args.experiment == "one-d":
         written = runner.run_one_d(seeds=args.seeds, steps=args.steps,
                                    n_snapshots=args.snapshots, out=args.out,

@@ -75,3 +75,12 @@ def test_one_d_and_saturation_experiments_write_their_files(tmp_path):
     with (out / "saturation.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["d_steps"]) for r in rows] == [0, 10, 30, 100, 300, 1000]
+
+
+def test_vae_experiment_writes_its_row_and_figure(tmp_path):
+    out = tmp_path / "v"
+    assert main(["toy", "--experiment", "vae", "--target", "grid", "--seeds", "2", "--steps",
+                 "5", "--out", str(out), "--quiet"]) == 0
+    md = (out / "grid_vae_metrics.md").read_text()
+    assert "| vae | gantheory" in md and "/25" in md
+    assert (out / "grid_vae.png").exists()

@@ -17,6 +17,7 @@ say so in the tables they write.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -619,3 +620,74 @@ def snapshot_metrics(target: GaussianMixture, steps: Sequence[int], samples: np.
                     "reverse_kl": float(np.mean(m.reverse_kl)),
                     "d_minus_d_star": float(np.mean(dists))})
     return out
+
+
+# -- the toy VAE --------------------------------------------------------------------------------
+def vae_modes(target_name: str = "ring", seeds: int = 10, steps: int = 3000, *,
+              config=None, device: str = "cpu", progress: bool = True):
+    r"""Train the toy VAE on the ring or grid and measure its samples like a GAN's.
+
+    Returns the :class:`~gantheory.toylab.vae.VAERun` and a :class:`MethodRow` named
+    ``"vae"`` (samples :math:`x \sim p(x|z)`, :math:`z \sim N(0, I)`). The VAE covers every
+    mode (its bound is on the forward KL) but its samples are blurred by the decoder variance
+    and by the prior mass between the modes' latent clusters, so few are high quality.
+    """
+    from gantheory.toylab.config import VAEConfig
+    from gantheory.toylab.vae import train_vae
+
+    target = target_named(target_name)
+    config = VAEConfig() if config is None else config
+    run = train_vae(dataclasses.replace(config, steps=steps), target, seeds, device=device,
+                    progress=progress)
+    samples = run.sample(2500, seed=12345)
+    m = metrics.mode_metrics(samples, target)
+    values = {}
+    for key, v in (("modes", m.modes_captured),
+                   ("high_quality", 100.0 * np.asarray(m.high_quality_fraction)),
+                   ("reverse_kl", m.reverse_kl)):
+        s = metrics.summarize(np.asarray(v, dtype=float))
+        values[key], values[key + "_se"] = float(s.mean), float(s.se)
+    return run, MethodRow("vae", seeds, steps, seconds=run.seconds, **values)
+
+
+def plot_vae(run, path: Path, seed_index: int = 0) -> Path:
+    """Data vs VAE samples, the encoder's means of data coloured by mode, decoded latent grid."""
+    from gantheory import plotting
+
+    target = run.target
+    box = view_box(target)
+    data = target.sample(2000, seed=3)
+    means = np.asarray(target.means)
+    mode = np.linalg.norm(data[:, None] - means[None], axis=-1).argmin(1)
+    fig, axes = plotting.figure(1, 3, size=(3.0, 3.0), layout="constrained")
+    ax = axes[0][0]
+    samples = run.sample(2500, seed=12345)[seed_index]
+    ax.scatter(samples[:, 0], samples[:, 1], s=1, color=plotting.GENERATOR, alpha=0.4,
+               label="VAE samples", rasterized=True)
+    ax.scatter(means[:, 0], means[:, 1], s=12, color=plotting.DATA, marker="x",
+               label="data means")
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_title("x ~ p(x|z), z ~ N(0, I)")
+    ax.legend(loc="lower left", fontsize=6)
+    mu, _ = run.encode(data)
+    ax = axes[0][1]
+    ax.scatter(mu[seed_index, :, 0], mu[seed_index, :, 1], c=mode, s=2, cmap="tab20")
+    ax.set_title("encoder means of data (colour: mode)")
+    ax.set_xlabel("z1")
+    ax.set_ylabel("z2")
+    ax = axes[0][2]
+    z1, z2 = np.meshgrid(np.linspace(-3, 3, 25), np.linspace(-3, 3, 25))
+    z = np.stack([z1.ravel(), z2.ravel()], 1)
+    with torch.no_grad():
+        p0 = run.dec_params[0]
+        zz = torch.as_tensor(z, dtype=p0.dtype, device=p0.device).expand(len(run.seeds), -1, -1)
+        decoded = run.decode(zz)[0][seed_index].cpu().numpy()
+    ax.scatter(decoded[:, 0], decoded[:, 1], c=np.hypot(z[:, 0], z[:, 1]), s=4, cmap="viridis")
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_title("decoder means on a z grid (colour: |z|)")
+    for a in axes[0]:
+        a.set_aspect("equal")
+    fig.suptitle(f"toy VAE (2-D latent), seed {run.seeds[seed_index]}")
+    return plotting.save(fig, path)

@@ -158,3 +158,20 @@ def run_dirac(*, out: str | Path) -> list[Path]:
         "spectral radius of the update map at the equilibrium); WGAN's clipping (c = 1) keeps "
         "the orbit bounded, so a predicted divergence shows as a cycle.\n")
     return [path, md, experiments.plot_dirac(out / "dirac.png")]
+
+
+def run_vae(target: str, *, seeds: int, steps: int, out: str | Path, device: str = "cpu",
+            progress: bool = True) -> list[Path]:
+    """The toy VAE on the ring or grid: its mode-metrics row (markdown, CSV) and figure."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    run, row = experiments.vae_modes(target, seeds, steps, device=device, progress=progress)
+    info = provenance(device, target=target, seeds=list(range(seeds)), steps=steps,
+                      config=repr(run.config))
+    table = experiments.markdown_table([row], target, device=device,
+                                       commit=str(info["commit"]))
+    md = out / f"{target}_vae_metrics.md"
+    md.write_text(f"# Toy VAE on the {target}\n\n`{info['command']}`\n\n{table}")
+    return [md, experiments.write_rows_csv([row], out / f"{target}_vae_metrics.csv"),
+            _write_json(info, out / f"{target}_vae_provenance.json"),
+            experiments.plot_vae(run, out / f"{target}_vae.png")]

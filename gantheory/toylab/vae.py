@@ -62,7 +62,8 @@ class VAERun:
     kl: np.ndarray
     seconds: float
 
-    def _decode(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def decode(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Decoder means and (clamped) log-variances of latents ``z`` ``(M, P, J)``."""
         out = self.decoder.apply(self.dec_params, z)
         mean, logvar = out.chunk(2, dim=-1)
         return mean, logvar.clamp(min=self.config.min_logvar)
@@ -76,7 +77,7 @@ class VAERun:
         g = torch.Generator(device=p0.device).manual_seed(seed)
         z = torch.randn(len(self.seeds), n, self.config.latent_dim, generator=g,
                         device=p0.device)
-        mean, logvar = self._decode(z)
+        mean, logvar = self.decode(z)
         if not noisy:
             return mean.cpu().numpy()
         eps = torch.randn(mean.shape, generator=g, device=p0.device)
