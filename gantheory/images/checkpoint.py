@@ -1,0 +1,83 @@
+"""Checkpoints that survive a crash and resume bit for bit.
+
+A checkpoint is one file holding the models' and optimisers' states, every random generator's
+state, the step and the configuration (as plain values). :func:`save` writes it to a temporary
+file in the same folder and renames it over the old one (an atomic replace on POSIX), so a
+crash while writing leaves the previous checkpoint intact. :func:`load` reads it with
+``torch.load(weights_only=True)``, which unpickles tensors and plain containers only, never
+code; a file that is not a checkpoint is reported as :class:`CheckpointError`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+FORMAT = "gantheory-checkpoint-1"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be read or is not one of ours."""
+
+
+def rng_state() -> dict[str, Any]:
+    """The global random states of Python, numpy and torch (CPU and every CUDA device)."""
+    state = {
+        "python": list(random.getstate()[1]) + [random.getstate()[0], random.getstate()[2]],
+        # numpy's legacy global state, captured on purpose: code a user runs may use it
+        "numpy": torch.from_numpy(np.random.get_state()[1].astype(np.int64)),  # noqa: NPY002
+        "numpy_pos": int(np.random.get_state()[2]),  # noqa: NPY002
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore what :func:`rng_state` captured."""
+    py = state["python"]
+    random.setstate((py[-2], tuple(int(v) for v in py[:-2]), py[-1]))
+    legacy = ("MT19937", state["numpy"].numpy().astype(np.uint32), state["numpy_pos"], 0, 0.0)
+    np.random.set_state(legacy)  # noqa: NPY002  (the legacy global state, on purpose)
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def save(payload: dict[str, Any], path: str | Path) -> Path:
+    """Write ``payload`` atomically to ``path`` (temporary file, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            torch.save({"format": FORMAT, **payload}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load(path: str | Path, map_location: str | torch.device = "cpu") -> dict[str, Any]:
+    """Read a checkpoint written by :func:`save` (``weights_only=True``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {str(path)!r}")
+    try:
+        payload = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as exc:  # noqa: BLE001  (any unpickling failure means a bad file)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{str(path)!r} is not a readable checkpoint ({first})") from exc
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{str(path)!r} is not a gantheory checkpoint")
+    return payload

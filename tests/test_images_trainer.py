@@ -1,0 +1,103 @@
+"""The image trainer: outputs, exact resume, divergence handling, every model on CPU."""
+
+import csv
+
+import pytest
+import torch
+from torch import nn
+
+from gantheory.images import checkpoint as ckpt
+from gantheory.images.data import shapes
+from gantheory.images.trainer import ImageTrainer, TrainConfig, TrainingDiverged
+
+
+class TinyG(nn.Module):
+    def __init__(self, latent=8, shape=(3, 32, 32), bad_after=None):
+        super().__init__()
+        self.shape, self.bad_after, self.calls = shape, bad_after, 0
+        self.net = nn.Linear(latent, shape[0] * shape[1] * shape[2])
+
+    def forward(self, z):
+        self.calls += 1
+        out = torch.tanh(self.net(z)).reshape(len(z), *self.shape)
+        if self.bad_after is not None and self.calls > self.bad_after:
+            out = out * float("nan")
+        return out
+
+
+class TinyD(nn.Module):
+    def __init__(self, shape=(3, 32, 32)):
+        super().__init__()
+        self.net = nn.Linear(shape[0] * shape[1] * shape[2], 1)
+
+    def forward(self, x):
+        return self.net(x.flatten(1))[:, 0]
+
+
+def tiny(bad_after=None):
+    torch.manual_seed(0)
+    return {"generator": TinyG(bad_after=bad_after), "discriminator": TinyD()}
+
+
+CFG = dict(latent_dim=8, batch_size=8, sample_every=3, checkpoint_every=3)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return shapes(256, image_size=32, seed=0)
+
+
+def test_a_run_writes_samples_losses_and_a_checkpoint(tmp_path, data):
+    run = ImageTrainer(TrainConfig(steps=6, **CFG), data, tmp_path, models=tiny())
+    run.train(progress=False)
+    assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == [
+        "generated-images-0001.png", "generated-images-0002.png"]
+    with (tmp_path / "losses.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["step"]) for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert {"d_loss", "g_loss", "images_per_s"} <= set(rows[0])
+    assert (tmp_path / "losses.png").exists()
+    assert ckpt.load(tmp_path / "checkpoint.pt")["step"] == 6
+
+
+def test_interrupted_and_resumed_equals_uninterrupted(tmp_path, data):
+    full = ImageTrainer(TrainConfig(steps=6, **CFG), data, tmp_path / "a", models=tiny())
+    full.train(progress=False)
+    first = ImageTrainer(TrainConfig(steps=3, **CFG), data, tmp_path / "b", models=tiny())
+    first.train(progress=False)
+    resumed = ImageTrainer.resume(tmp_path / "b", data, steps=6, models=tiny())
+    assert resumed.step == 3
+    resumed.train(progress=False)
+    for key in ("generator", "discriminator"):
+        for p, q in zip(full.models[key].state_dict().values(),
+                        resumed.models[key].state_dict().values(), strict=True):
+            assert torch.equal(p, q)
+
+
+def test_a_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path, data):
+    # the generator turns NaN on its 8th call: steps 1-3 are good (2 calls per step)
+    run = ImageTrainer(TrainConfig(steps=9, **CFG), data, tmp_path, models=tiny(bad_after=7))
+    with pytest.raises(TrainingDiverged, match="step 4 .*last good checkpoint"):
+        run.train(progress=False)
+    assert ckpt.load(tmp_path / "checkpoint.pt")["step"] == 3
+
+
+def test_resume_refuses_another_configuration(tmp_path, data):
+    ImageTrainer(TrainConfig(steps=3, **CFG), data, tmp_path, models=tiny()).train(
+        progress=False)
+    state = ckpt.load(tmp_path / "checkpoint.pt")
+    other = ImageTrainer(TrainConfig(steps=3, lr_g=1e-3, **CFG), data, tmp_path, models=tiny())
+    with pytest.raises(ValueError, match="another configuration"):
+        other.load_state_dict(state)
+
+
+@pytest.mark.parametrize(("changes", "match"), [
+    ({"model": "stylegan"}, "model must be one of"),
+    ({"image_size": 48}, "image_size must be 32, 64 or 128"),
+    ({"batch_size": 0}, "batch_size must be an integer >= 1"),
+    ({"lr_g": -1.0}, "lr_g must be a positive number"),
+    ({"ema": 1.5}, "ema must lie in"),
+])
+def test_config_errors(changes, match):
+    with pytest.raises(ValueError, match=match):
+        TrainConfig(**changes)
