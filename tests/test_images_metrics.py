@@ -1,0 +1,58 @@
+"""Image metrics: Fréchet distance = W2^2 of the fitted Gaussians, KID, modes, classifier."""
+
+import numpy as np
+import pytest
+import torch
+
+import gantheory as g
+from gantheory.images import metrics
+from gantheory.images.data import shapes
+
+
+def test_frechet_distance_is_the_cores_squared_w2_between_the_fitted_gaussians():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(4000, 5)) @ rng.normal(size=(5, 5))
+    b = rng.normal(size=(3000, 5)) * 1.5 + 0.3
+    fitted = [g.Gaussian(x.mean(0), np.cov(x, rowvar=False)) for x in (a, b)]
+    expected = g.w2_gaussian(*fitted).value ** 2
+    assert metrics.frechet_distance(a, b) == pytest.approx(expected, rel=1e-8)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-8)
+    with pytest.raises(ValueError, match="a and b must be"):
+        metrics.frechet_distance(a, b[:, :3])
+
+
+def test_kid_is_near_zero_for_one_distribution_and_positive_for_two():
+    rng = np.random.default_rng(1)
+    same = metrics.kernel_inception_distance(rng.normal(size=(2000, 8)),
+                                             rng.normal(size=(2000, 8)), subset_size=500)
+    shifted = metrics.kernel_inception_distance(rng.normal(size=(2000, 8)),
+                                                rng.normal(size=(2000, 8)) + 0.5,
+                                                subset_size=500)
+    assert abs(same[0]) < 3 * same[1] + 1e-3  # unbiased: zero within its spread
+    assert shifted[0] > 10 * max(same[1], 1e-4)
+
+
+def test_mode_histogram_metrics():
+    uniform = metrics.mode_histogram_metrics(np.arange(1000), 1000)
+    assert uniform.modes == 1000 and uniform.kl_to_uniform == pytest.approx(0.0, abs=1e-12)
+    one = metrics.mode_histogram_metrics(np.zeros(26000, dtype=int), 1000)
+    assert one.modes == 1 and one.kl_to_uniform == pytest.approx(np.log(1000))
+    with pytest.raises(ValueError, match="images must have shape"):
+        metrics.stacked_mnist_modes(metrics.SmallClassifier(1, 10), torch.zeros(2, 1, 28, 28))
+
+
+def test_classifier_learns_the_shapes_and_is_cached(tmp_path):
+    train, test = shapes(3000, seed=0), shapes(600, seed=1)
+    model = metrics.cached_classifier("shapes-test", lambda: train, cache_dir=tmp_path,
+                                      steps=600, batch_size=64)
+    x = test.images.float() / 127.5 - 1.0
+    assert metrics.accuracy(model, x, test.labels) > 0.9
+    again = metrics.cached_classifier("shapes-test", lambda: pytest.fail("retrained"),
+                                      cache_dir=tmp_path)
+    assert torch.equal(metrics.predict(again, x[:50]), metrics.predict(model, x[:50]))
+    assert metrics.features(model, x[:7]).shape == (7, 128)
+
+
+def test_inception_fid_status_says_what_is_there():
+    status = metrics.inception_fid_status()
+    assert status.startswith("available") or status.startswith("unavailable")
