@@ -181,7 +181,7 @@ def plot_samples(runs: dict[str, GANRun], path: Path, n_seeds: int = 3) -> Path:
 
     methods = list(runs)
     n_cols = min(n_seeds, min(r.n_seeds for r in runs.values()))
-    fig, axes = plotting.figure(len(methods), n_cols, size=(2.1, 2.1))
+    fig, axes = plotting.figure(len(methods), n_cols, size=(2.1, 2.1), layout="constrained")
     for i, method in enumerate(methods):
         run = runs[method]
         samples = run.sample(2500, seed=12345)
