@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "toy":
             return _toy(args)
         raise UsageError(f"unknown command {args.command!r}")
-    except (UsageError, ValueError, TypeError) as exc:
+    except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"gantheory: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

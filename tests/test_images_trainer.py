@@ -101,3 +101,69 @@ def test_resume_refuses_another_configuration(tmp_path, data):
 def test_config_errors(changes, match):
     with pytest.raises(ValueError, match=match):
         TrainConfig(**changes)
+
+
+class TinyCondG(TinyG):
+    def __init__(self, n_classes=12):
+        super().__init__()
+        self.embed = nn.Embedding(n_classes, 8)
+
+    def forward(self, z, labels):
+        return super().forward(z + self.embed(labels))
+
+
+class TinyCondD(TinyD):
+    def __init__(self, n_classes=12):
+        super().__init__()
+        self.embed = nn.Embedding(n_classes, 1)
+
+    def forward(self, x, labels):
+        return super().forward(x) + self.embed(labels)[:, 0]
+
+
+class TinyVAE(nn.Module):
+    def __init__(self, latent=8, shape=(3, 32, 32)):
+        super().__init__()
+        self.shape, n = shape, shape[0] * shape[1] * shape[2]
+        self.encoder = nn.Linear(n, 2 * latent)
+        self.decoder = nn.Linear(latent, n)
+
+    def encode(self, x):
+        return self.encoder(x.flatten(1)).chunk(2, dim=1)
+
+    def decode(self, z):  # Bernoulli logits
+        return self.decoder(z).reshape(len(z), *self.shape)
+
+    def decode_image(self, z):  # in [-1, 1]
+        return torch.tanh(self.decode(z))
+
+
+class TinyFeatureD(TinyD):
+    def features_and_logits(self, x):
+        h = x.flatten(1)[:, :16]
+        return h, self.forward(x)
+
+
+@pytest.mark.parametrize("model", ["wgan-gp", "cgan", "vae", "vaegan"])
+def test_every_model_trains_a_few_steps_and_its_losses_move(model, tmp_path, data):
+    torch.manual_seed(0)
+    nets = {"wgan-gp": lambda: {"generator": TinyG(), "discriminator": TinyD()},
+            "cgan": lambda: {"generator": TinyCondG(), "discriminator": TinyCondD()},
+            "vae": lambda: {"vae": TinyVAE()},
+            "vaegan": lambda: {"vae": TinyVAE(), "discriminator": TinyFeatureD()}}[model]()
+    before = {k: [p.detach().clone() for p in m.parameters()] for k, m in nets.items()}
+    config = TrainConfig.for_model(model, steps=4, **CFG)
+    run = ImageTrainer(config, data, tmp_path, models=nets).train(progress=False)
+    with (tmp_path / "losses.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4 and all(float(v) == float(v) for r in rows for v in r.values())
+    for key, params in before.items():  # every network was updated
+        assert any(not torch.equal(p, q) for p, q in zip(params, nets[key].parameters(),
+                                                          strict=True)), key
+    assert run.sample().shape == (64, 3, 32, 32)
+
+
+def test_missing_networks_are_named(tmp_path, data):
+    with pytest.raises(ValueError, match="missing discriminator"):
+        ImageTrainer(TrainConfig(steps=1, **CFG), data, tmp_path,
+                     models={"generator": TinyG()})

@@ -188,14 +188,16 @@ class ImageTrainer:
     out : str or Path
         Folder for samples, losses and the checkpoint.
     device : str or torch.device
-    models : dict of torch.nn.Module, optional
-        Pre-built networks (``generator``, ``discriminator``; ``vae`` for the VAE models);
-        default :func:`gantheory.images.models.build` for the config and data.
+    models : dict of torch.nn.Module
+        The networks: ``generator`` and ``discriminator`` for the GANs (a ``cgan`` generator
+        and discriminator take ``(input, labels)``; discriminators return one logit per
+        sample), ``vae`` (with ``encode``, ``decode``, ``decode_image``) and, for ``vaegan``,
+        a ``discriminator`` with ``features_and_logits``.
     """
 
     def __init__(self, config: TrainConfig, data, out: str | Path, *,
                  device: str | torch.device = "cpu",
-                 models: dict[str, torch.nn.Module] | None = None) -> None:
+                 models: dict[str, torch.nn.Module]) -> None:
         if not isinstance(config, TrainConfig):
             raise TypeError(f"config must be a TrainConfig; got {type(config).__name__}")
         self.config = config
@@ -205,10 +207,12 @@ class ImageTrainer:
         if config.model == "cgan" and not self.data.n_classes:
             raise ValueError(f"model 'cgan' needs a labelled data set; {data.name!r} has none")
         torch.manual_seed(config.seed)
-        if models is None:
-            from gantheory.images import models as model_zoo
-
-            models = model_zoo.build(config, self.data)
+        needed = {"vae": ("vae",), "vaegan": ("vae", "discriminator")}.get(
+            config.model, ("generator", "discriminator"))
+        missing = [k for k in needed if k not in models]
+        if missing:
+            raise ValueError(f"models must hold {', '.join(needed)} for {config.model!r}; "
+                             f"missing {', '.join(missing)}")
         self.models = models
         for m in self.models.values():
             m.to(self.device)
@@ -397,11 +401,17 @@ class ImageTrainer:
         terms = losses.vaegan_terms(mu.float(), logvar.float(), real_features.detach().float(),
                                     recon_features.float(), real_logits.float(),
                                     recon_logits.float(), prior_logits.float())
-        # encoder + decoder update (the discriminator's gradients from this pass are dropped)
-        vae_loss = terms.encoder_loss() + terms.decoder_loss() - terms.prior
+        # Larsen et al., Algorithm 1: the encoder descends L_prior + L_llike, the decoder
+        # gamma L_llike + L_GAN (playing against the discriminator); gamma = 1 here.
+        vae_model = self.models["vae"]
+        enc, dec = list(vae_model.encoder.parameters()), list(vae_model.decoder.parameters())
+        g_enc = torch.autograd.grad(terms.encoder_loss(), enc, retain_graph=True)
+        g_dec = torch.autograd.grad(terms.decoder_loss(), dec, allow_unused=True)
         self.opt_g.zero_grad(set_to_none=True)
-        vae_loss.backward(inputs=self._generator_side_params())
+        for p, g in zip(enc + dec, g_enc + g_dec, strict=True):
+            p.grad = g
         self.opt_g.step()
+        vae_loss = terms.encoder_loss() + terms.decoder_loss()
         with self._autocast():
             d_real = D(real)
             d_recon = D(recon.detach())
