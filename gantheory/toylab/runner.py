@@ -94,6 +94,7 @@ def run_one_d(*, seeds: int, steps: int, n_snapshots: int, out: str | Path, devi
     """The 1-D experiment: histogram figure and the W1 / ||D - D*|| table over training."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    info = provenance(device, seeds=list(range(seeds)), steps=steps)  # the code that runs
     runs, records = experiments.one_d(seeds=seeds, steps=steps, n_snapshots=n_snapshots,
                                       device=device, progress=progress)
     path = out / "one_d.csv"
@@ -101,8 +102,7 @@ def run_one_d(*, seeds: int, steps: int, n_snapshots: int, out: str | Path, devi
         writer = csv.DictWriter(fh, fieldnames=list(records[0]))
         writer.writeheader()
         writer.writerows(records)
-    info = provenance(device, seeds=list(range(seeds)), steps=steps,
-                      settings={k: repr(r.config) for k, r in runs.items()})
+    info["settings"] = {k: repr(r.config) for k, r in runs.items()}
     final = [r for r in records if r["step"] == steps]
     lines = ["| setting | seeds | steps | collapsed seeds (< 10 % on one mode) | "
              "share of the smaller mode | W1 to target | ‖D − D*‖ |",
@@ -123,13 +123,13 @@ def run_saturation(*, seeds: int, out: str | Path, device: str = "cpu") -> list[
     """Saturating vs non-saturating generator gradients: CSV and figure."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    info = provenance(device, seeds=list(range(seeds)))
     records = experiments.saturation(seeds=seeds, device=device)
     path = out / "saturation.csv"
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(records[0]))
         writer.writeheader()
         writer.writerows(records)
-    info = provenance(device, seeds=list(range(seeds)))
     return [path, _write_json(info, out / "saturation_provenance.json"),
             experiments.plot_saturation(records, out / "saturation.png")]
 
@@ -165,9 +165,9 @@ def run_vae(target: str, *, seeds: int, steps: int, out: str | Path, device: str
     """The toy VAE on the ring or grid: its mode-metrics row (markdown, CSV) and figure."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    info = provenance(device, target=target, seeds=list(range(seeds)), steps=steps)
     run, row = experiments.vae_modes(target, seeds, steps, device=device, progress=progress)
-    info = provenance(device, target=target, seeds=list(range(seeds)), steps=steps,
-                      config=repr(run.config))
+    info["config"] = repr(run.config)
     table = experiments.markdown_table([row], target, device=device,
                                        commit=str(info["commit"]))
     md = out / f"{target}_vae_metrics.md"
