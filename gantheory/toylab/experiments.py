@@ -687,7 +687,7 @@ def plot_vae(run, path: Path, seed_index: int = 0) -> Path:
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_title("decoder means on a z grid (colour: |z|)")
-    for a in axes[0]:
+    for a in (axes[0][0], axes[0][2]):  # data space; the latent panel keeps its own scale
         a.set_aspect("equal")
     fig.suptitle(f"toy VAE (2-D latent), seed {run.seeds[seed_index]}")
     return plotting.save(fig, path)
