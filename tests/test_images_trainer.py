@@ -137,6 +137,11 @@ class TinyVAE(nn.Module):
     def decode_image(self, z):  # in [-1, 1]
         return torch.tanh(self.decode(z))
 
+    def forward(self, x, eps):
+        mu, logvar = self.encode(x)
+        z = mu + torch.exp(0.5 * logvar) * eps
+        return mu, logvar, z, self.decode(z)
+
 
 class TinyFeatureD(TinyD):
     def features_and_logits(self, x):

@@ -28,6 +28,14 @@ Every ``sample_every`` steps: a grid of samples from a fixed latent
 ``losses.png`` redrawn. Every ``checkpoint_every`` steps: ``checkpoint.pt`` written atomically.
 A non-finite or exploding loss stops the run with :class:`TrainingDiverged` *before* the next
 checkpoint, so the last good one stays on disk.
+
+Several processes (``torchrun --nproc_per_node N -m gantheory train ...``): when a
+``torch.distributed`` process group is initialised, each network is wrapped in
+``DistributedDataParallel`` (gradients averaged over processes), each process draws its own
+batches and latents, and only rank 0 writes files. Each process takes ``batch_size`` images
+per step, so the effective batch is ``N * batch_size``. Exact resume holds for one process; a
+resumed multi-process run restores rank 0's random stream and reseeds the others. VAE-GAN
+trains in one process only.
 """
 
 from __future__ import annotations
@@ -49,6 +57,15 @@ from gantheory.images import checkpoint as ckpt
 MODELS = ("dcgan", "cgan", "wgan-gp", "vae", "vaegan")
 
 
+def _process_group() -> tuple[int, int]:
+    """(rank, world size) of an initialised torch.distributed group, else (0, 1)."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite, or exceeded ``max_loss``; the run was stopped."""
 
@@ -68,6 +85,12 @@ class TrainConfig:
         32, 64 or 128.
     latent_dim : int
         Size of :math:`z` (GANs) or of the VAE's latent.
+    width : int
+        Channel width of the networks built by :func:`gantheory.images.models.build` (64 in
+        DCGAN; small values make fast CPU runs).
+    likelihood : {"bernoulli", "gaussian"}
+        The VAE's decoder: Bernoulli on (binarised) intensities, or Gaussian with a learned
+        variance.
     batch_size, steps : int
         Images per step; generator steps.
     lr_g, lr_d : float
@@ -102,6 +125,8 @@ class TrainConfig:
     dataset: str = "shapes"
     image_size: int = 32
     latent_dim: int = 100
+    width: int = 64
+    likelihood: str = "bernoulli"
     batch_size: int = 64
     steps: int = 2000
     lr_g: float = 2e-4
@@ -125,7 +150,11 @@ class TrainConfig:
             raise ValueError(f"model must be one of {MODELS}; got {self.model!r}")
         if self.image_size not in (32, 64, 128):
             raise ValueError(f"image_size must be 32, 64 or 128; got {self.image_size!r}")
-        for name in ("latent_dim", "batch_size", "steps", "sample_every", "checkpoint_every"):
+        if self.likelihood not in ("bernoulli", "gaussian"):
+            raise ValueError(f"likelihood must be 'bernoulli' or 'gaussian'; "
+                             f"got {self.likelihood!r}")
+        for name in ("latent_dim", "width", "batch_size", "steps", "sample_every",
+                     "checkpoint_every"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
@@ -191,8 +220,10 @@ class ImageTrainer:
     models : dict of torch.nn.Module
         The networks: ``generator`` and ``discriminator`` for the GANs (a ``cgan`` generator
         and discriminator take ``(input, labels)``; discriminators return one logit per
-        sample), ``vae`` (with ``encode``, ``decode``, ``decode_image``) and, for ``vaegan``,
-        a ``discriminator`` with ``features_and_logits``.
+        sample), ``vae`` (with ``encode``, ``decode``, ``decode_image`` and ``forward(x, eps)
+        -> (mu, logvar, z, decode(z))``, as :class:`gantheory.nets.ConvVAE`) and, for
+        ``vaegan``, a ``discriminator`` with ``features_and_logits``.
+        :func:`gantheory.images.models.build` makes them.
     """
 
     def __init__(self, config: TrainConfig, data, out: str | Path, *,
@@ -230,7 +261,10 @@ class ImageTrainer:
         self.ema = None
         if config.ema is not None and "generator" in self.models:
             self.ema = copy.deepcopy(self.models["generator"]).requires_grad_(False)
-        self.rng = torch.Generator(device=self.device).manual_seed(config.seed + 1)
+        self.rank, self.world_size = _process_group()
+        # Each process of a multi-process run draws its own batches and latents.
+        self.rng = torch.Generator(device=self.device).manual_seed(
+            config.seed + 1 + 1_000_003 * self.rank)
         fixed = torch.Generator(device=self.device).manual_seed(12345)
         self.fixed_z = torch.randn(64, config.latent_dim, generator=fixed, device=self.device)
         n_classes = self.data.n_classes or 1
@@ -239,6 +273,25 @@ class ImageTrainer:
         self.n_samples_written = 0
         self.forward = {k: (torch.compile(m) if config.compile else m)
                         for k, m in self.models.items()}
+        if self.world_size > 1:
+            self.forward = self._wrap_distributed(self.forward)
+
+    def _wrap_distributed(self, forward: dict[str, torch.nn.Module]
+                          ) -> dict[str, torch.nn.Module]:
+        """DistributedDataParallel around each network: gradients averaged over processes."""
+        from torch.nn.parallel import DistributedDataParallel
+
+        if self.config.model == "vaegan":
+            raise ValueError("model 'vaegan' trains in one process only: its encoder and "
+                             "decoder take separate gradients (torch.autograd.grad), which "
+                             "DistributedDataParallel does not synchronise")
+        ids = [self.device.index] if self.device.type == "cuda" else None
+        return {k: DistributedDataParallel(m, device_ids=ids) for k, m in forward.items()}
+
+    @property
+    def is_main(self) -> bool:
+        """True in the process that writes samples, logs and checkpoints (rank 0)."""
+        return self.rank == 0
 
     # -- parameters and state --------------------------------------------------------------
     def _generator_side_params(self) -> list[torch.nn.Parameter]:
@@ -282,6 +335,8 @@ class ImageTrainer:
                            else state["rng"])
         ckpt.set_rng_state(state["global_rng"])
         self.step = int(state["step"])
+        if self.rank > 0:  # the checkpoint holds rank 0's stream; the others start afresh
+            self.rng.manual_seed(self.config.seed + 1 + 1_000_003 * self.rank + self.step)
         self.n_samples_written = int(state["n_samples_written"])
 
     def save_checkpoint(self) -> Path:
@@ -370,15 +425,21 @@ class ImageTrainer:
 
     def _vae_step(self) -> dict[str, torch.Tensor]:
         cfg = self.config
-        vae = self.forward["vae"]
+        vae_model = self.models["vae"]
         real, _ = self._batch()
-        target = self._pixels01(real)
+        if cfg.likelihood == "bernoulli":
+            target = self._pixels01(real)  # (B, C, H, W) in {0, 1} (or [0, 1])
+        else:
+            target = (real + 1.0) / 2.0  # intensities in [0, 1]
+        eps = torch.randn(len(real), cfg.latent_dim, generator=self.rng, device=self.device)
         with self._autocast():
-            mu, logvar = vae.encode(target * 2.0 - 1.0)
-        z = losses.reparameterize(mu.float(), logvar.float(), generator=self.rng)
-        with self._autocast():
-            logits = vae.decode(z)
-        ll = losses.bernoulli_log_likelihood(logits.float(), target)
+            # one forward (mu, logvar, z = mu + sigma eps, decoder output): one DDP pass
+            mu, logvar, _, out = self.forward["vae"](target * 2.0 - 1.0, eps)
+        if cfg.likelihood == "bernoulli":
+            ll = losses.bernoulli_log_likelihood(out.float(), target)
+        else:
+            ll = losses.gaussian_log_likelihood(out.float(), target,
+                                                logvar=vae_model.decoder_logvar)
         kl = losses.gaussian_kl_standard(mu.float(), logvar.float())
         loss = -losses.elbo(ll, kl, beta=cfg.beta)
         self.opt_g.zero_grad(set_to_none=True)
@@ -506,6 +567,24 @@ class ImageTrainer:
         ax.set_title(f"{self.config.model} on {self.config.dataset}")
         plotting.save(fig, self.out / "losses.png")
 
+    def _first_bad_loss(self, stacked: dict[str, torch.Tensor], steps: list[int]) -> str:
+        """'name = value at step s' for the first bad loss of any process, else ''."""
+        message = ""
+        for k, v in stacked.items():
+            bad = ~torch.isfinite(v) | (v.abs() > self.config.max_loss)
+            if bool(bad.any()):
+                i = int(bad.nonzero()[0, 0])
+                message = f"{k} = {float(v[i]):.4g} at step {steps[i]}"
+                break
+        if self.world_size > 1:  # every process stops together
+            import torch.distributed as dist
+
+            flag = torch.tensor([float(bool(message))], device=self.device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            if float(flag) > 0 and not message:
+                message = f"a loss of another process at or before step {steps[-1]}"
+        return message
+
     # -- the loop ----------------------------------------------------------------------------
     def train(self, *, progress: bool = True) -> ImageTrainer:
         """Run to ``config.steps``; checkpoints, samples and logs on the way."""
@@ -515,7 +594,8 @@ class ImageTrainer:
         self.out.mkdir(parents=True, exist_ok=True)
         pending: list[dict[str, torch.Tensor]] = []
         pending_steps: list[int] = []
-        bar = tqdm(total=cfg.steps, initial=self.step, disable=not progress, unit="step",
+        bar = tqdm(total=cfg.steps, initial=self.step, disable=not (progress and self.is_main),
+                   unit="step",
                    desc=f"{cfg.model} on {cfg.dataset}", mininterval=1.0)
         tick, tick_step = time.perf_counter(), self.step
         while self.step < cfg.steps:
@@ -530,15 +610,12 @@ class ImageTrainer:
             # One synchronisation per interval: all losses since the last one, checked.
             stacked = {k: torch.stack([o[k] for o in pending]).float().cpu()
                        for k in pending[0]}
-            for k, v in stacked.items():
-                bad = ~torch.isfinite(v) | (v.abs() > cfg.max_loss)
-                if bool(bad.any()):
-                    i = int(bad.nonzero()[0, 0])
-                    bar.close()
-                    raise TrainingDiverged(
-                        f"{k} = {float(v[i]):.4g} at step {pending_steps[i]} (non-finite or "
-                        f"above max_loss={cfg.max_loss:g}); stopped, the last good checkpoint "
-                        f"({self.out / 'checkpoint.pt'}) is kept")
+            problem = self._first_bad_loss(stacked, pending_steps)
+            if problem:
+                bar.close()
+                raise TrainingDiverged(
+                    f"{problem} (non-finite or above max_loss={cfg.max_loss:g}); stopped, the "
+                    f"last good checkpoint ({self.out / 'checkpoint.pt'}) is kept")
             now = time.perf_counter()
             rate = (self.step - tick_step) * cfg.batch_size / max(now - tick, 1e-9)
             tick, tick_step = now, self.step
@@ -547,6 +624,8 @@ class ImageTrainer:
             bar.set_postfix({k: f"{float(v[-1]):.3f}" for k, v in stacked.items()}
                             | {"img/s": f"{rate:.0f}"})
             pending, pending_steps = [], []
+            if not self.is_main:
+                continue
             self._log(rows)
             if at_sample:
                 self.write_samples()
