@@ -6,6 +6,15 @@
 ``gantheory toy``
     Runs a toy-lab experiment (mode collapse on the ring or grid, the 1-D experiment, the
     saturation experiment, Dirac-GAN dynamics) and writes its tables and figures to ``--out``.
+``gantheory train MODEL``
+    Trains an image GAN or VAE (dcgan, cgan, wgan-gp, vae, vaegan) into a run folder;
+    ``--resume`` continues it. Under ``torchrun`` it trains with DistributedDataParallel.
+``gantheory sample`` and ``gantheory eval``
+    A sample grid (random, per class, or the four-corner interpolation) and the metrics of a
+    run (modes, KL to uniform, Fréchet distance and KID in classifier features, label
+    accuracy; the VAE's test NLL).
+``gantheory figures``
+    Regenerates every figure of the gallery into ``--out`` (``--full`` for the real sizes).
 
 Bad arguments print one line on standard error and exit with status 2, never a traceback.
 """
@@ -58,7 +67,167 @@ def _build_parser() -> argparse.ArgumentParser:
     toy.add_argument("--out", default="toy-results", help="output folder (default toy-results)")
     toy.add_argument("--device", default="cpu", help="torch device (default cpu)")
     toy.add_argument("--quiet", action="store_true", help="no progress bars")
+    _add_image_commands(sub)
+    figures = sub.add_parser("figures", help="regenerate the figures of the gallery")
+    figures.add_argument("--out", default="figures", help="output folder (default figures)")
+    figures.add_argument("--full", action="store_true",
+                         help="the real experiment sizes (default: the fast mode, minutes)")
+    figures.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
+    figures.add_argument("--list", action="store_true", help="list the figures and exit")
+    figures.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1; got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number; got {text}")
+    return value
+
+
+# The models of gantheory.images.trainer.MODELS (kept here so that building the parser does
+# not import torch; a test checks that the two agree).
+IMAGE_MODELS = ("dcgan", "cgan", "wgan-gp", "vae", "vaegan")
+
+
+def _add_image_commands(sub) -> None:
+    train = sub.add_parser("train", help="train an image GAN or VAE into a run folder")
+    train.add_argument("model", choices=IMAGE_MODELS, help="which model")
+    train.add_argument("--dataset", default="shapes",
+                       help="shapes (built in, default), mnist, fashion-mnist, cifar10, "
+                            "mnist-npz:PATH, stacked-mnist[:PATH], folder:PATH")
+    train.add_argument("--data-root", help="torchvision's data folder")
+    train.add_argument("--out", help="run folder (default runs/MODEL)")
+    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    train.add_argument("--steps", type=_positive, help="generator steps")
+    train.add_argument("--batch-size", type=_positive)
+    train.add_argument("--image-size", type=int, choices=(32, 64, 128))
+    train.add_argument("--latent-dim", type=_positive)
+    train.add_argument("--width", type=_positive, help="network width (64 in DCGAN)")
+    train.add_argument("--likelihood", choices=("bernoulli", "gaussian"), help="VAE decoder")
+    train.add_argument("--lr-g", type=_positive_float)
+    train.add_argument("--lr-d", type=_positive_float)
+    train.add_argument("--d-steps", type=int, help="discriminator steps per generator step")
+    train.add_argument("--ema", type=float, help="EMA decay of the generator, e.g. 0.999")
+    train.add_argument("--seed", type=int)
+    train.add_argument("--sample-every", type=_positive)
+    train.add_argument("--checkpoint-every", type=_positive)
+    train.add_argument("--n-images", type=_positive, help="use only this many images")
+    train.add_argument("--compile", action="store_true", help="torch.compile the networks")
+    train.add_argument("--channels-last", action="store_true")
+    train.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sample = sub.add_parser("sample", help="a grid of samples from a trained run")
+    sample.add_argument("--checkpoint", required=True, help="run folder or checkpoint.pt")
+    sample.add_argument("--out", default="samples.png", help="PNG to write")
+    sample.add_argument("--kind", default="random", choices=("random", "classes", "interpolate"))
+    sample.add_argument("--n", type=_positive, default=64, help="images (kind random)")
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--device", default="cpu")
+
+    ev = sub.add_parser("eval", help="the metrics of a trained run (also to eval.json)")
+    ev.add_argument("--checkpoint", required=True, help="run folder or checkpoint.pt")
+    ev.add_argument("--dataset", help="compare with this data set (default: the run's)")
+    ev.add_argument("--data-root", help="torchvision's data folder")
+    ev.add_argument("--samples", type=_positive,
+                    help="generated images (default 26000 for stacked-mnist, else 10000)")
+    ev.add_argument("--k", type=_positive, default=5000,
+                    help="importance samples per image for the VAE NLL (default 5000)")
+    ev.add_argument("--test-images", type=_positive, default=10_000)
+    ev.add_argument("--classifier-steps", type=_positive, default=1500)
+    ev.add_argument("--device", default="cpu")
+    ev.add_argument("--json", action="store_true", help="print JSON")
+
+
+_TRAIN_FIELDS = ("steps", "batch_size", "image_size", "latent_dim", "width", "likelihood",
+                 "lr_g", "lr_d", "d_steps", "ema", "seed", "sample_every", "checkpoint_every")
+
+
+def _check_device(device: str) -> None:
+    if device == "cpu":
+        return
+    import torch
+
+    try:
+        parsed = torch.device(device)
+    except RuntimeError as exc:
+        raise UsageError(f"--device {device!r} is not a torch device") from exc
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        raise UsageError(f"--device {device!r}: CUDA is not available here")
+
+
+def _train(args: argparse.Namespace) -> int:
+    from gantheory.images import commands
+
+    _check_device(args.device)
+    changes = {f: getattr(args, f) for f in _TRAIN_FIELDS if getattr(args, f) is not None}
+    changes.update({k: True for k in ("compile", "channels_last") if getattr(args, k)})
+    from gantheory.images.trainer import TrainingDiverged
+
+    out = args.out or f"runs/{args.model}"
+    try:
+        trainer = commands.train(args.model, out, dataset=args.dataset, root=args.data_root,
+                                 device=args.device, resume=args.resume,
+                                 n_images=args.n_images, progress=not args.quiet, **changes)
+    except TrainingDiverged as exc:
+        print(f"gantheory: training diverged: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if trainer.is_main:
+        print(f"trained {args.model} to step {trainer.step}; wrote {out}/checkpoint.pt, "
+              f"{out}/losses.csv, {out}/losses.png, {out}/samples/")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from gantheory.images import commands
+
+    _check_device(args.device)
+    path = commands.sample(args.checkpoint, args.out, kind=args.kind, n=args.n, seed=args.seed,
+                           device=args.device)
+    print(f"wrote {path}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from gantheory.images import commands
+
+    _check_device(args.device)
+    result = commands.evaluate(args.checkpoint, dataset=args.dataset, root=args.data_root,
+                               n_samples=args.samples, k=args.k, n_test=args.test_images,
+                               classifier_steps=args.classifier_steps, device=args.device)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print("\n".join(commands.summary_lines(result)))
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from gantheory import figures
+
+    if args.list:
+        for entry in figures.FIGURES:
+            print(f"{entry.name:28s} {entry.title}")
+        return 0
+    written = figures.make(args.out, names=args.only, fast=not args.full,
+                           progress=not args.quiet)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
 
 
 def _check_toy_args(args: argparse.Namespace) -> None:
@@ -72,15 +241,7 @@ def _check_toy_args(args: argparse.Namespace) -> None:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out!r} exists and is not a folder")
-    if args.device != "cpu":
-        import torch
-
-        try:
-            device = torch.device(args.device)
-        except RuntimeError as exc:
-            raise UsageError(f"--device {args.device!r} is not a torch device") from exc
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise UsageError(f"--device {args.device!r}: CUDA is not available here")
+    _check_device(args.device)
 
 
 def _toy(args: argparse.Namespace) -> int:
@@ -189,11 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required: verify or toy")
-        if args.command == "verify":
-            return _verify(args)
-        if args.command == "toy":
-            return _toy(args)
+            raise UsageError("a command is required: verify, toy, train, sample, eval or "
+                             "figures")
+        commands = {"verify": _verify, "toy": _toy, "train": _train, "sample": _sample,
+                    "eval": _eval, "figures": _figures}
+        if args.command in commands:
+            return commands[args.command](args)
         raise UsageError(f"unknown command {args.command!r}")
     except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"gantheory: error: {exc}", file=sys.stderr)

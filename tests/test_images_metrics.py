@@ -56,3 +56,16 @@ def test_classifier_learns_the_shapes_and_is_cached(tmp_path):
 def test_inception_fid_status_says_what_is_there():
     status = metrics.inception_fid_status()
     assert status.startswith("available") or status.startswith("unavailable")
+
+
+def test_frechet_distance_with_singular_covariances():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(20, 64))  # 20 samples in 64 dimensions: a rank-19 covariance
+    assert metrics.frechet_distance(a, a) < 1e-9
+    # commuting (diagonal) covariances, one of them singular: the closed form is
+    # |mu_a - mu_b|^2 + sum (sqrt(s_a) - sqrt(s_b))^2
+    x = np.zeros((4, 2))
+    x[:, 0] = [-1.0, 1.0, -1.0, 1.0]  # variance 4/3 in dimension 0, none in dimension 1
+    y = np.array([[-1.0, -2.0], [1.0, 2.0], [-1.0, 2.0], [1.0, -2.0]]) + 5.0
+    expected = 2 * 25.0 + (np.sqrt(4 / 3) - np.sqrt(4 / 3)) ** 2 + (0.0 - np.sqrt(16 / 3)) ** 2
+    assert abs(metrics.frechet_distance(x, y) - expected) < 1e-10

@@ -32,7 +32,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from scipy import linalg
 from torch import nn
 
 
@@ -173,15 +172,34 @@ def stacked_mnist_modes(model: SmallClassifier, images: torch.Tensor) -> ModeHis
     return mode_histogram_metrics(100 * digits[0] + 10 * digits[1] + digits[2], 1000)
 
 
+def _psd_sqrt(s: np.ndarray) -> np.ndarray:
+    """The symmetric square root of a covariance matrix (eigenvalues clipped at 0)."""
+    w, v = np.linalg.eigh((s + s.T) / 2.0)
+    return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+
+
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Fréchet distance between Gaussians fitted to feature sets ``a`` (N, d) and ``b`` (M, d)."""
+    r"""Fréchet distance between Gaussians fitted to feature sets ``a`` (N, d) and ``b`` (M, d).
+
+    .. math:: \|\mu_a - \mu_b\|^2 + \operatorname{tr}\bigl(\Sigma_a + \Sigma_b
+              - 2 (\Sigma_a^{1/2} \Sigma_b \Sigma_a^{1/2})^{1/2}\bigr),
+
+    the squared 2-Wasserstein distance of the two Gaussians. The trace of the root is the
+    sum of the square roots of the eigenvalues of the symmetric positive semi-definite
+    :math:`\Sigma_a^{1/2} \Sigma_b \Sigma_a^{1/2}`, so singular covariances (fewer samples
+    than features, a collapsed generator) need no regularisation.
+    """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
         raise ValueError(f"a and b must be (N, d) and (M, d); got {a.shape} and {b.shape}")
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("a and b need at least 2 samples each to fit a covariance")
     mu1, mu2 = a.mean(0), b.mean(0)
-    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root = linalg.sqrtm(linalg.sqrtm(s1) @ s2 @ linalg.sqrtm(s1))
-    value = float(np.sum((mu1 - mu2) ** 2) + np.trace(s1 + s2 - 2.0 * np.real(root)))
+    s1, s2 = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    root1 = _psd_sqrt(s1)
+    middle = np.linalg.eigvalsh(root1 @ s2 @ root1)
+    trace_root = float(np.sum(np.sqrt(np.clip(middle, 0.0, None))))
+    value = float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2.0 * trace_root)
     return max(value, 0.0)  # a negative value is rounding of a zero distance
 
 

@@ -1,0 +1,126 @@
+"""gantheory train | sample | eval on the built-in data set, and their one-line errors."""
+
+import json
+
+import matplotlib.image
+import pytest
+import torch
+
+from gantheory import cli
+from gantheory.images import checkpoint as ckpt
+from gantheory.images.commands import corner_interpolation
+from gantheory.images.trainer import MODELS
+
+TINY = ["--steps", "2", "--width", "4", "--batch-size", "8", "--n-images", "64",
+        "--sample-every", "1", "--checkpoint-every", "1", "--latent-dim", "4", "--quiet"]
+
+
+def test_the_cli_lists_the_trainers_models():
+    assert cli.IMAGE_MODELS == MODELS
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    for model in ("cgan", "vae"):
+        assert cli.main(["train", model, "--out", str(root / model), *TINY]) == 0
+    return root
+
+
+def test_train_writes_a_run_folder(runs):
+    run = runs / "cgan"
+    assert {p.name for p in run.iterdir()} >= {"checkpoint.pt", "losses.csv", "losses.png",
+                                                "run.json", "samples"}
+    record = json.loads((run / "run.json").read_text())
+    assert record["config"]["model"] == "cgan" and record["n_images"] == 64
+    assert ckpt.load(run / "checkpoint.pt")["step"] == 2
+
+
+def test_resume_continues_to_more_steps(runs, tmp_path):
+    out = tmp_path / "dcgan"
+    assert cli.main(["train", "dcgan", "--out", str(out), *TINY]) == 0
+    assert cli.main(["train", "dcgan", "--out", str(out), "--resume", "--steps", "3",
+                     "--quiet", "--n-images", "64"]) == 0
+    assert ckpt.load(out / "checkpoint.pt")["step"] == 3
+    assert (out / "run-resumed.json").exists()
+
+
+@pytest.mark.parametrize(("model", "kind", "shape"), [
+    ("cgan", "classes", (12 * 34 + 2, 10 * 34 + 2)),  # 12 classes x 10 latents, 2-px padding
+    ("cgan", "random", (2 * 34 + 2, 8 * 34 + 2)),
+    ("vae", "interpolate", (8 * 34 + 2, 8 * 34 + 2)),
+])
+def test_sample_grids(runs, tmp_path, model, kind, shape):
+    out = tmp_path / "grid.png"
+    assert cli.main(["sample", "--checkpoint", str(runs / model), "--kind", kind, "--n", "16",
+                     "--out", str(out)]) == 0
+    assert matplotlib.image.imread(out).shape[:2] == shape
+
+
+def test_corner_interpolation_is_bilinear():
+    corners = torch.randn(4, 3, dtype=torch.float64)
+    grid = corner_interpolation(corners, n=8).reshape(8, 8, 3)
+    torch.testing.assert_close(grid[0, 0], corners[0])
+    torch.testing.assert_close(grid[0, 7], corners[1])
+    torch.testing.assert_close(grid[7, 0], corners[2])
+    torch.testing.assert_close(grid[7, 7], corners[3])
+    torch.testing.assert_close(grid[0, 1] - grid[0, 0], grid[0, 6] - grid[0, 5])  # linear rows
+
+
+def test_eval_of_a_gan_and_a_vae(runs, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GANTHEORY_CACHE", str(tmp_path / "cache"))
+    assert cli.main(["eval", "--checkpoint", str(runs / "cgan"), "--samples", "120",
+                     "--test-images", "120", "--classifier-steps", "5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n_modes"] == 12 and 1 <= result["modes"] <= 12
+    assert 0.0 <= result["kl_to_uniform"] <= float(torch.log(torch.tensor(12.0))) + 1e-9
+    assert 0.0 <= result["label_accuracy"] <= 1.0 and result["frechet_distance_classifier"] > 0
+    assert (runs / "cgan" / "eval.json").exists()
+    assert (tmp_path / "cache" / "classifiers").is_dir()  # the classifier is cached
+    assert cli.main(["eval", "--checkpoint", str(runs / "vae"), "--k", "4",
+                     "--test-images", "8", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    # 3 x 32 x 32 binary pixels: a finite positive NLL below the uniform model's log 2 each
+    assert 0.0 < result["test_nll"] < 3 * 32 * 32 * float(torch.log(torch.tensor(2.0))) * 2
+    assert result["k"] == 4 and result["n_test"] == 8
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["train", "stylegan"], "invalid choice: 'stylegan'"),
+    (["train", "dcgan", "--steps", "0"], "must be >= 1"),
+    (["train", "dcgan", "--lr-g", "-1"], "must be a positive number"),
+    (["train", "dcgan", "--dataset", "imagenet"], "name must be one of"),
+    (["train", "dcgan", "--dataset", "folder:/no/such/folder"], "is not a folder"),
+    (["train", "dcgan", "--dataset", "mnist-npz:/no/such.npz"], "no/such.npz"),
+    (["train", "vae", "--latent-dim", "300", "--steps", "1"], "latent_dim must be"),
+    (["sample", "--checkpoint", "/no/such/run"], "no checkpoint at"),
+    (["sample", "--checkpoint", "CORRUPT"], "is not a readable checkpoint"),
+    (["eval", "--checkpoint", "/no/such/run"], "no checkpoint at"),
+    (["train", "dcgan", "--device", "cuda:7"], "cuda:7"),
+])
+def test_bad_input_is_one_line_and_status_2(argv, message, tmp_path, capsys):
+    corrupt = tmp_path / "corrupt.pt"
+    corrupt.write_bytes(b"not a checkpoint")
+    argv = [str(corrupt) if a == "CORRUPT" else a for a in argv]
+    if argv[0] == "train":
+        argv += ["--out", str(tmp_path / "run")]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_existing_run_is_not_overwritten(runs, capsys):
+    before = (runs / "cgan" / "checkpoint.pt").read_bytes()
+    assert cli.main(["train", "cgan", "--out", str(runs / "cgan"), *TINY]) == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert (runs / "cgan" / "checkpoint.pt").read_bytes() == before
+
+
+def test_an_unreadable_image_is_one_line(tmp_path, capsys):
+    folder = tmp_path / "images" / "a"
+    folder.mkdir(parents=True)
+    (folder / "broken.png").write_bytes(b"not a png")
+    assert cli.main(["train", "dcgan", "--dataset", f"folder:{tmp_path / 'images'}",
+                     "--out", str(tmp_path / "run"), *TINY]) == 2
+    err = capsys.readouterr().err
+    assert "broken.png" in err and err.count("\n") == 1
