@@ -134,7 +134,9 @@ def _add_image_commands(sub) -> None:
     sample = sub.add_parser("sample", help="a grid of samples from a trained run")
     sample.add_argument("--checkpoint", required=True, help="run folder or checkpoint.pt")
     sample.add_argument("--out", default="samples.png", help="PNG to write")
-    sample.add_argument("--kind", default="random", choices=("random", "classes", "interpolate"))
+    sample.add_argument("--kind", default="random",
+                        choices=("random", "classes", "interpolate", "reconstructions"))
+    sample.add_argument("--data-root", help="torchvision's data folder (reconstructions)")
     sample.add_argument("--n", type=_positive, default=64, help="images (kind random)")
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--device", default="cpu")
@@ -197,7 +199,7 @@ def _sample(args: argparse.Namespace) -> int:
 
     _check_device(args.device)
     path = commands.sample(args.checkpoint, args.out, kind=args.kind, n=args.n, seed=args.seed,
-                           device=args.device)
+                           device=args.device, root=args.data_root)
     print(f"wrote {path}")
     return 0
 

@@ -49,6 +49,7 @@ def test_resume_continues_to_more_steps(runs, tmp_path):
     ("cgan", "classes", (12 * 34 + 2, 10 * 34 + 2)),  # 12 classes x 10 latents, 2-px padding
     ("cgan", "random", (2 * 34 + 2, 8 * 34 + 2)),
     ("vae", "interpolate", (8 * 34 + 2, 8 * 34 + 2)),
+    ("vae", "reconstructions", (2 * 34 + 2, 8 * 34 + 2)),  # 8 test images, 8 reconstructions
 ])
 def test_sample_grids(runs, tmp_path, model, kind, shape):
     out = tmp_path / "grid.png"

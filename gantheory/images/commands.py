@@ -36,7 +36,7 @@ from gantheory.images import data as data_module
 from gantheory.images import metrics, models
 from gantheory.images.trainer import ImageTrainer, TrainConfig
 
-SAMPLE_KINDS = ("random", "classes", "interpolate")
+SAMPLE_KINDS = ("random", "classes", "interpolate", "reconstructions")
 
 
 # -- train --------------------------------------------------------------------------------------
@@ -211,12 +211,15 @@ def corner_interpolation(corners: torch.Tensor, n: int = 8) -> torch.Tensor:
 
 
 def sample(checkpoint: str | Path, out: str | Path, *, kind: str = "random", n: int = 64,
-           seed: int = 0, device: str = "cpu") -> Path:
-    """Write a PNG grid of a run's samples to ``out``; returns its path.
+           seed: int = 0, device: str = "cpu", root: str | None = None) -> Path:
+    r"""Write a PNG grid of a run's samples to ``out``; returns its path.
 
     ``kind``: ``"random"`` (``n`` samples, 8 per row), ``"classes"`` (conditional GAN: a row
-    per class, 10 latents shared by the rows) or ``"interpolate"`` (8 x 8, bilinear between
-    four random corner latents, :func:`corner_interpolation`).
+    per class, 10 latents shared by the rows), ``"interpolate"`` (8 x 8, bilinear between
+    four random corner latents, :func:`corner_interpolation`) or ``"reconstructions"`` (VAE
+    and VAE-GAN: rows of 8 test images of the run's data set, each followed by a row of their
+    reconstructions, the decoder's mean at :math:`z = \mu(x)`; ``root`` is torchvision's
+    folder).
     """
     from torchvision.utils import save_image
 
@@ -227,6 +230,8 @@ def sample(checkpoint: str | Path, out: str | Path, *, kind: str = "random", n: 
     config, nets, state = load_run(checkpoint, device)
     g = torch.Generator(device=device).manual_seed(seed)
     d = config.latent_dim
+    if kind == "reconstructions":
+        return _reconstructions(config, nets, out, n, seed, device, root)
     if kind == "classes":
         if config.model != "cgan":
             raise ValueError(f"kind 'classes' needs a conditional GAN; this run is "
@@ -246,6 +251,27 @@ def sample(checkpoint: str | Path, out: str | Path, *, kind: str = "random", n: 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_image((images + 1.0) / 2.0, out, nrow=nrow, padding=2, pad_value=1.0)
+    return out
+
+
+@torch.no_grad()
+def _reconstructions(config, nets, out, n, seed, device, root) -> Path:
+    from torchvision.utils import save_image
+
+    if "vae" not in nets:
+        raise ValueError(f"kind 'reconstructions' needs a VAE or VAE-GAN; this run is "
+                         f"{config.model!r}")
+    test = data_module.load_dataset(config.dataset, root, image_size=config.image_size,
+                                    train=False, seed=config.seed + 1)
+    n = min(8 * max(1, n // 16), len(test))  # n images in all: n/2 originals, n/2 copies
+    pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(seed))[:n]
+    x = data_module.as_float(test.images[pick].to(device))  # (n, C, H, W) in [-1, 1]
+    mu, _ = nets["vae"].encode(x)
+    recon = nets["vae"].decode_image(mu).float()
+    rows = [t for i in range(0, n, 8) for t in (x[i:i + 8], recon[i:i + 8])]
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_image((torch.cat(rows) + 1.0) / 2.0, out, nrow=8, padding=2, pad_value=1.0)
     return out
 
 
