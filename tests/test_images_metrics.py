@@ -69,3 +69,53 @@ def test_frechet_distance_with_singular_covariances():
     y = np.array([[-1.0, -2.0], [1.0, 2.0], [-1.0, 2.0], [1.0, -2.0]]) + 5.0
     expected = 2 * 25.0 + (np.sqrt(4 / 3) - np.sqrt(4 / 3)) ** 2 + (0.0 - np.sqrt(16 / 3)) ** 2
     assert abs(metrics.frechet_distance(x, y) - expected) < 1e-10
+
+
+class _FakeFID:
+    """Stands in for torchmetrics' FrechetInceptionDistance: records what it is given."""
+
+    seen: list = []
+
+    def __init__(self, feature, normalize):
+        assert feature == 2048 and normalize is True
+
+    def to(self, device):
+        return self
+
+    def update(self, x, real):
+        type(self).seen.append((tuple(x.shape), float(x.min()), float(x.max()), real))
+
+    def compute(self):
+        return torch.tensor(12.5)
+
+
+def _fake_torchmetrics(monkeypatch, cls):
+    import sys
+    import types
+
+    fid_module = types.ModuleType("torchmetrics.image.fid")
+    fid_module.FrechetInceptionDistance = cls
+    for name, module in [("torchmetrics", types.ModuleType("torchmetrics")),
+                         ("torchmetrics.image", types.ModuleType("torchmetrics.image")),
+                         ("torchmetrics.image.fid", fid_module)]:
+        monkeypatch.setitem(sys.modules, name, module)
+
+
+def test_inception_fid_feeds_torchmetrics_rgb_images_in_0_1(monkeypatch):
+    _FakeFID.seen = []
+    _fake_torchmetrics(monkeypatch, _FakeFID)
+    real = torch.full((5, 1, 8, 8), -1.0)
+    fake = torch.ones(3, 1, 8, 8)
+    assert metrics.inception_fid(fake, real, batch_size=4) == 12.5
+    assert _FakeFID.seen == [((4, 3, 8, 8), 0.0, 0.0, True), ((1, 3, 8, 8), 0.0, 0.0, True),
+                             ((3, 3, 8, 8), 1.0, 1.0, False)]
+
+
+def test_inception_fid_without_weights_says_unavailable(monkeypatch):
+    class NoWeights(_FakeFID):
+        def __init__(self, feature, normalize):
+            raise RuntimeError("could not download the Inception weights\nmore text")
+
+    _fake_torchmetrics(monkeypatch, NoWeights)
+    assert metrics.inception_fid(torch.zeros(2, 3, 8, 8), torch.zeros(2, 3, 8, 8)) == (
+        "unavailable: RuntimeError: could not download the Inception weights")

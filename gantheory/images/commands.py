@@ -374,7 +374,7 @@ def _gan_metrics(config, nets, state, name, kind, root, n_samples, n_test, class
            "frechet_distance_classifier": metrics.frechet_distance(fake_features,
                                                                    real_features),
            "kid_classifier": kid, "kid_classifier_sd": kid_sd,
-           "inception_fid": metrics.inception_fid_status()}
+           "inception_fid": metrics.inception_fid(images, real_images)}
     if labels is not None:
         out["label_accuracy"] = metrics.accuracy(clf, images, labels)
     return out

@@ -239,3 +239,29 @@ def inception_fid_status() -> str:
         return "unavailable: neither torchmetrics[image] nor torch-fidelity is installed"
     return "available (torch-fidelity; its Inception weights must be on disk or downloadable)"
 
+
+
+def inception_fid(fake: torch.Tensor, real: torch.Tensor, batch_size: int = 250
+                  ) -> float | str:
+    """The Inception FID of images in [-1, 1] through torchmetrics, or why it is unavailable.
+
+    Uses ``torchmetrics.image.fid.FrechetInceptionDistance`` (2048-d pool features) when the
+    package and its Inception weights are there; returns the reason as a string otherwise
+    (no package, or weights that cannot be loaded on a machine with no network), so that a
+    report says "unavailable" instead of failing.
+    """
+    try:
+        from torchmetrics.image.fid import FrechetInceptionDistance
+    except ImportError:
+        return inception_fid_status()
+    try:
+        fid = FrechetInceptionDistance(feature=2048, normalize=True).to(fake.device)
+        for images, is_real in ((real, True), (fake, False)):
+            for i in range(0, len(images), batch_size):
+                x = (images[i:i + batch_size].float() + 1.0) / 2.0  # [0, 1]
+                if x.shape[1] == 1:
+                    x = x.repeat(1, 3, 1, 1)
+                fid.update(x, real=is_real)
+        return float(fid.compute())
+    except Exception as exc:  # weights missing or not downloadable: report, do not fail
+        return f"unavailable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
