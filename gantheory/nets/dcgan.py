@@ -5,13 +5,13 @@ transposed convolutions with BatchNorm and ReLU up to a ``tanh`` image in [-1, 1
 strided convolutions with LeakyReLU 0.2 down to a 4 x 4 map and a 4 x 4 convolution to **one
 logit per image** (no sigmoid anywhere: the losses of :mod:`gantheory.losses` take logits).
 
-=========  ================================  ==========================================
-size       generator (channels at 4 ... S/2)  discriminator (channels at S/2 ... 4)
-=========  ================================  ==========================================
-32         256-128-64                         64-128-256
-64         512-256-128-64                     64-128-256-512
-128        1024-512-256-128-64                64-128-256-512-1024
-=========  ================================  ==========================================
+=====  ===================================  =====================================
+size   generator (channels at 4 ... S/2)    discriminator (channels at S/2 ... 4)
+=====  ===================================  =====================================
+32     256-128-64                           64-128-256
+64     512-256-128-64                       64-128-256-512
+128    1024-512-256-128-64                  64-128-256-512-1024
+=====  ===================================  =====================================
 
 (with the default ``width = 64``; the 128-pixel generator's stride-2 blocks are
 512-256-128-64 after its 4 x 4 projection to 1024 channels).
