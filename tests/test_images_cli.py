@@ -125,3 +125,16 @@ def test_an_unreadable_image_is_one_line(tmp_path, capsys):
                      "--out", str(tmp_path / "run"), *TINY]) == 2
     err = capsys.readouterr().err
     assert "broken.png" in err and err.count("\n") == 1
+
+
+def test_a_diverged_run_is_reported_in_one_line_with_status_1(monkeypatch, tmp_path, capsys):
+    from gantheory.images import commands
+    from gantheory.images.trainer import TrainingDiverged
+
+    def diverge(*args, **kwargs):
+        raise TrainingDiverged("d_loss = nan at step 4 (...); the last good checkpoint is kept")
+
+    monkeypatch.setattr(commands, "train", diverge)
+    assert cli.main(["train", "dcgan", "--out", str(tmp_path / "run")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("gantheory: training diverged: d_loss = nan") and err.count("\n") == 1
