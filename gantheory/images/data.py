@@ -21,17 +21,17 @@ the range of a ``tanh`` generator (:func:`as_float`); :func:`to_uint8` is the in
 
 Data sets
 ---------
-=========================  =========  =======  ================================================
-name                       shape      classes  source
-=========================  =========  =======  ================================================
-``shapes``                 3x32x32    12       built in (:func:`shapes`): no file, no network
-``mnist``                  1x28x28    10       torchvision, downloaded on demand
-``fashion-mnist``          1x28x28    10       torchvision, downloaded on demand
-``cifar10``                3x32x32    10       torchvision, downloaded on demand
-``mnist-npz:<path>``       1x28x28    10       a Keras-style ``mnist.npz`` (:func:`load_mnist_npz`)
-``stacked-mnist[:<path>]`` 3x28x28    1000     three MNIST digits as RGB (:func:`stacked_mnist`)
-``folder:<path>``          3xSxS      0 or k   any folder of images (:func:`load_folder`)
-=========================  =========  =======  ================================================
+===========================  =========  =======  ================================================
+name                         shape      classes  source
+===========================  =========  =======  ================================================
+``shapes``                   3x32x32    12       built in (:func:`shapes`): no file, no network
+``mnist``                    1x28x28    10       torchvision, downloaded on demand
+``fashion-mnist``            1x28x28    10       torchvision, downloaded on demand
+``cifar10``                  3x32x32    10       torchvision, downloaded on demand
+``mnist-npz:<path>``         1x28x28    10       Keras-style ``mnist.npz`` (:func:`load_mnist_npz`)
+``stacked-mnist[:<path>]``   3x28x28    1000     three MNIST digits as RGB (:func:`stacked_mnist`)
+``folder:<path>``            3xSxS      0 or k   any folder of images (:func:`load_folder`)
+===========================  =========  =======  ================================================
 
 :func:`load_dataset` reads these names (the ``--dataset`` of the image commands);
 ``image_size`` brings 28-pixel digits to 32 pixels by padding (:func:`pad_or_resize`).
