@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_ruff_clean():
     proc = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "gantheory", "tests", "benchmarks"],
+        [sys.executable, "-m", "ruff", "check", "gantheory", "tests", "benchmarks", "demos",
+         "docs"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -209,7 +209,7 @@ def plot_mode_bars(rows: Sequence[MethodRow], target_name: str, path: Path) -> P
     """Bar charts of modes, high quality and reverse KL with error bars and published rows."""
     from gantheory import plotting
 
-    fig, axes = plotting.figure(1, 3, size=(3.6, 2.8))
+    fig, axes = plotting.figure(1, 3, size=(3.6, 3.0), layout="constrained")
     names = [r.method for r in rows]
     x = np.arange(len(rows))
     pub = PUBLISHED.get(target_name, {})
@@ -228,8 +228,13 @@ def plot_mode_bars(rows: Sequence[MethodRow], target_name: str, path: Path) -> P
         ax.set_ylabel(label)
     axes[0][0].axhline(target_named(target_name).n_components, color=plotting.DATA, lw=0.8,
                        ls=":")
-    axes[0][0].legend(loc="lower left")
-    fig.suptitle(f"mode collapse on the {target_name}: mean ± s.e. over seeds")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    seeds = sorted({r.seeds for r in rows})
+    steps = sorted({r.steps for r in rows})
+    fig.suptitle(f"mode collapse on the {target_name}: mean ± s.e. over "
+                 f"{'/'.join(map(str, seeds))} seeds, {'/'.join(map(str, steps))} steps "
+                 "(PacGAN: 10 trials, ~400k steps)")
     return plotting.save(fig, path)
 
 
@@ -256,7 +261,7 @@ def plot_evolution(run: GANRun, path: Path, seed_index: int = 0) -> Path:
     n_grid = int(round(math.sqrt(snaps[0].logits.shape[1])))
     points = grid_points(box, n_grid)
     means = np.asarray(run.target.means)
-    fig, axes = plotting.figure(3, len(snaps), size=(2.0, 2.0))
+    fig, axes = plotting.figure(3, len(snaps), size=(2.0, 2.0), layout="constrained")
     extent = box
     for j, snap in enumerate(snaps):
         samples = snap.samples[seed_index]
@@ -549,7 +554,14 @@ def dirac_table(step: float = 0.1, n_steps: int = 4000, start: tuple[float, floa
 
 def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
                start: tuple[float, float] = (1.0, 1.0)) -> Path:
-    """The vector field of every method with its simultaneous and alternating trajectories."""
+    """The vector field of every method with its simultaneous and alternating trajectories.
+
+    ``n_steps`` steps from ``start`` are drawn (far enough out to be seen). Each legend gives
+    the verdict (converges, cycles, diverges) of the local theory's test, as in
+    :func:`dirac_table`: the same update from (0.1, 0.1) for 4,000 steps. From a distant
+    start the GAN's saturating :math:`f'` slows the outward spiral of simultaneous steps so
+    much that a few hundred steps of it look like a cycle.
+    """
     from gantheory import plotting
     from gantheory.toylab import dirac
 
@@ -564,8 +576,9 @@ def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
         for update, colour in (("simultaneous", plotting.GENERATOR),
                                ("alternating", plotting.DISCRIMINATOR)):
             traj = dirac.simulate(method, start[0], start[1], step, n_steps, update)
+            local = dirac.classify(dirac.simulate(method, 0.1, 0.1, step, 4000, update))
             ax.plot(traj[:, 0], traj[:, 1], color=colour, lw=0.9,
-                    label=f"{update}: {dirac.classify(traj)}")
+                    label=f"{update}: {local}")
         ax.plot([0], [0], "o", color=plotting.OPTIMAL, ms=4)
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
@@ -574,7 +587,8 @@ def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
         ax.set_xlabel("θ (generator)")
         ax.set_ylabel("ψ (discriminator)")
         ax.legend(loc="lower left", fontsize=6)
-    fig.suptitle(f"Dirac-GAN: gradient fields and steps of size {step} from {start}")
+    fig.suptitle(f"Dirac-GAN: gradient fields and {n_steps} steps of size {step} from {start}; "
+                 "legends: the verdict near the equilibrium (4,000 steps from (0.1, 0.1))")
     return plotting.save(fig, path)
 
 
