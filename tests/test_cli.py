@@ -77,3 +77,16 @@ def test_crashing_theorem_is_reported_not_raised(monkeypatch, capsys):
 def test_list(capsys):
     assert cli.main(["verify", "--list"]) == 0
     assert "criterion-jsd" in capsys.readouterr().out
+
+
+def test_figures_command(tmp_path, capsys):
+    from gantheory.figures import FIGURES
+
+    assert cli.main(["figures", "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listed] == [f.name for f in FIGURES.select()]
+    assert cli.main(["figures", "--only", "jsd-separation", "--out", str(tmp_path), "--quiet"]) == 0
+    assert (tmp_path / "jsd-separation.png").stat().st_size > 0
+    assert cli.main(["figures", "--only", "no-such-figure", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-figure" in err and err.count("\n") == 1
