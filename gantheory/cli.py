@@ -222,7 +222,7 @@ def _figures(args: argparse.Namespace) -> int:
     from gantheory import figures
 
     if args.list:
-        for entry in figures.FIGURES:
+        for entry in figures.FIGURES.select():
             print(f"{entry.name:28s} {entry.title}")
         return 0
     written = figures.make(args.out, names=args.only, fast=not args.full,
