@@ -76,6 +76,7 @@ def test_eval_of_a_gan_and_a_vae(runs, tmp_path, monkeypatch, capsys):
     assert result["n_modes"] == 12 and 1 <= result["modes"] <= 12
     assert 0.0 <= result["kl_to_uniform"] <= float(torch.log(torch.tensor(12.0))) + 1e-9
     assert 0.0 <= result["label_accuracy"] <= 1.0 and result["frechet_distance_classifier"] > 0
+    assert 0.0 <= result["classifier_accuracy_held_out"] <= 1.0
     assert (runs / "cgan" / "eval.json").exists()
     assert (tmp_path / "cache" / "classifiers").is_dir()  # the classifier is cached
     assert cli.main(["eval", "--checkpoint", str(runs / "vae"), "--k", "4",

@@ -340,15 +340,18 @@ def _gan_metrics(config, nets, state, name, kind, root, n_samples, n_test, class
     if stacked:
         path = name.partition(":")[2]
 
-        def digits():
-            source = (data_module.load_mnist_npz(path) if path else
-                      data_module.load_torchvision("mnist", root))
+        def digits(train: bool = True):
+            source = (data_module.load_mnist_npz(path, train=train) if path else
+                      data_module.load_torchvision("mnist", root, train=train))
             return data_module.pad_or_resize(source, size)
 
         clf = _classifier(f"mnist-{size}", digits, device, classifier_steps)
+        held_out = digits(train=False)
+        classifier_accuracy = metrics.accuracy(
+            clf, data_module.as_float(held_out.images.to(device)), held_out.labels)
         modes = metrics.stacked_mnist_modes(clf, images)
         real = data_module.load_dataset(name, root, image_size=size, n=min(n_test, 26_000),
-                                        seed=config.seed + 1)
+                                        train=False, seed=config.seed + 1)
         real_images = data_module.as_float(real.images.to(device))
 
         def channel_features(x):  # the digit classifier's features of each channel, joined
@@ -356,20 +359,24 @@ def _gan_metrics(config, nets, state, name, kind, root, n_samples, n_test, class
 
         fake_features, real_features = channel_features(images), channel_features(real_images)
     else:
-        real = data_module.load_dataset(name, root, image_size=size, seed=config.seed + 1)
-        if not real.n_classes:
+        # the classifier learns the training split; the real images compared with are held out
+        train_data = data_module.load_dataset(name, root, image_size=size, seed=config.seed)
+        if not train_data.n_classes:
             raise ValueError(f"the GAN metrics need a labelled data set; {name!r} is not")
-        train_data = real
-        clf = _classifier(f"{kind}-{size}-{real.channels}", lambda: train_data, device,
+        clf = _classifier(f"{kind}-{size}-{train_data.channels}", lambda: train_data, device,
                           classifier_steps)
-        modes = metrics.mode_histogram_metrics(metrics.predict(clf, images).cpu().numpy(),
-                                               real.n_classes)
+        real = data_module.load_dataset(name, root, image_size=size, train=False,
+                                        seed=config.seed + 1)
         real = real.subset(slice(0, min(n_test, len(real))))
         real_images = data_module.as_float(real.images.to(device))
+        classifier_accuracy = metrics.accuracy(clf, real_images, real.labels)
+        modes = metrics.mode_histogram_metrics(metrics.predict(clf, images).cpu().numpy(),
+                                               real.n_classes)
         fake_features = metrics.features(clf, images)
         real_features = metrics.features(clf, real_images)
     kid, kid_sd = metrics.kernel_inception_distance(fake_features, real_features)
-    out = {"n_samples": n, "modes": modes.modes, "n_modes": modes.n_modes,
+    out = {"classifier_accuracy_held_out": classifier_accuracy, "n_samples": n,
+           "modes": modes.modes, "n_modes": modes.n_modes,
            "kl_to_uniform": modes.kl_to_uniform,
            "frechet_distance_classifier": metrics.frechet_distance(fake_features,
                                                                    real_features),
