@@ -1,13 +1,13 @@
 r"""Named toy targets used across the theory checks, the toy lab and the figures.
 
-========================  ==================================================================
-:func:`ring`              8 (or ``n_modes``) Gaussians on a circle, PacGAN/VEEGAN setup
-:func:`grid`              a ``side x side`` grid of Gaussians, PacGAN/VEEGAN setup
-:func:`bimodal`           a 1-D mixture of two well separated Gaussians
-:func:`disjoint_uniforms` two intervals with disjoint supports
-:func:`line_and_gaussian` a segment in 2-D (no density) and a 2-D Gaussian
-:func:`parallel_lines`    Arjovsky et al.'s two parallel segments {0} x [0,1], {theta} x [0,1]
-========================  ==================================================================
+=========================  ====================================================================
+:func:`ring`               8 (or ``n_modes``) Gaussians on a circle, PacGAN/VEEGAN setup
+:func:`grid`               a ``side x side`` grid of Gaussians, PacGAN/VEEGAN setup
+:func:`bimodal`            a 1-D mixture of two well separated Gaussians
+:func:`disjoint_uniforms`  two intervals with disjoint supports
+:func:`line_and_gaussian`  a segment in 2-D (no density) and a 2-D Gaussian
+:func:`parallel_lines`     Arjovsky et al.'s two parallel segments {0} x [0,1], {theta} x [0,1]
+=========================  ====================================================================
 """
 
 from __future__ import annotations

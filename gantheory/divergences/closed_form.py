@@ -193,7 +193,8 @@ def _neyman_gaussian_gaussian(p: Gaussian, q: Gaussian) -> float:
 def box_f_divergence(
     gen: FGenerator, low_p: np.ndarray, high_p: np.ndarray, low_q: np.ndarray, high_q: np.ndarray
 ) -> float:
-    r"""D_f between uniform densities a = 1/|P| and b = 1/|Q| on boxes, from the overlap O.
+    r""":math:`D_f` between uniform densities :math:`a = 1/|P|` and :math:`b = 1/|Q|` on boxes,
+    from their overlap :math:`O`.
 
     .. math::
 

@@ -537,7 +537,7 @@ def simulate(method: str, theta0: Any, psi0: Any, step: float, n_steps: int,
 
     Returns
     -------
-    ndarray, shape (n_steps + 1, *batch, 2)
+    ndarray, shape (n_steps + 1, \*batch, 2)
         The trajectory, ``[..., 0]`` is :math:`\theta` and ``[..., 1]`` is :math:`\psi`;
         row 0 is the initial point.
 
@@ -603,7 +603,7 @@ def classify(trajectory: Any, converge_ratio: float = 1e-3, diverge_ratio: float
 
     Parameters
     ----------
-    trajectory : array_like, shape (n_steps + 1, *batch, 2)
+    trajectory : array_like, shape (n_steps + 1, \*batch, 2)
         As returned by :func:`simulate`, at least 4 points.
     converge_ratio, diverge_ratio, trend_ratio : float
         The thresholds, ``0 < converge_ratio < 1 < diverge_ratio`` and ``trend_ratio > 1``.
