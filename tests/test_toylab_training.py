@@ -116,6 +116,41 @@ def test_one_learning_rate_per_seed():
         StackedSGD([torch.zeros(3, 2, requires_grad=True)], 0.0)
 
 
+@pytest.mark.parametrize("make", [lambda p: StackedAdam(p, [0.02, 0.01, 0.005], (0.8, 0.99)),
+                                  lambda p: StackedSGD(p, 0.01, momentum=0.9)])
+def test_lookahead_takes_the_optimisers_own_steps_and_changes_nothing(make):
+    """The unrolled GAN's inner steps: lookahead from the current state = the real next steps."""
+    target = torch.randn(3, 4, 5, generator=torch.Generator().manual_seed(1))
+    p = torch.randn(3, 4, 5, generator=torch.Generator().manual_seed(2)).requires_grad_()
+    opt = make([p])
+    for _ in range(3):  # some state to start from
+        opt.zero_grad()
+        ((p - target) ** 4).sum().backward()
+        opt.step()
+    start = p.detach().clone()
+    params, state = [p], opt.state()
+    for _ in range(4):
+        grads = torch.autograd.grad(((params[0] - target) ** 4).sum(), params, create_graph=True)
+        params, state = opt.lookahead(params, grads, state)
+    assert torch.equal(p.detach(), start) and opt.step_count == 3  # untouched
+    (d_start,) = torch.autograd.grad(params[0].sum(), p)  # differentiable back to p
+    assert torch.isfinite(d_start).all() and not torch.equal(d_start, torch.ones_like(p))
+    for _ in range(4):
+        opt.zero_grad()
+        ((p - target) ** 4).sum().backward()
+        opt.step()
+    torch.testing.assert_close(params[0].detach(), p.detach(), rtol=1e-6, atol=1e-7)
+
+
+def test_adam_lookahead_is_finite_where_a_gradient_is_exactly_zero():
+    p = torch.zeros(2, 3, requires_grad=True)
+    opt = StackedAdam([p], 0.01)
+    g = torch.autograd.grad((p[:, :1] ** 2).sum(), [p], create_graph=True)  # zero on 2 columns
+    (new,), _ = opt.lookahead([p], g, opt.state())
+    (d,) = torch.autograd.grad(new.sum(), p)
+    assert torch.isfinite(d).all()
+
+
 # -- data ---------------------------------------------------------------------------------
 def test_mixture_sampler_moments_match_the_numpy_target():
     target = bimodal()

@@ -47,9 +47,8 @@ class GANConfig:
         PacGAN degree :math:`m`: the discriminator judges :math:`m` samples concatenated.
     unroll : int
         Unrolled GAN (Metz et al. 2017): the generator's loss is taken at the discriminator
-        after ``unroll`` differentiable SGD steps of size ``unroll_lr`` on the current batch.
-    unroll_lr : float
-        Step size of the unrolled steps.
+        after ``unroll`` differentiable steps of the discriminator's own optimiser (from its
+        current state) on the current batch.
     instance_noise : float
         Initial standard deviation of Gaussian noise added to every discriminator input, real
         and generated, decaying linearly to 0 over the run (Sønderby et al. 2017).
@@ -83,7 +82,6 @@ class GANConfig:
     weight_clip: float | None = None
     pack: int = 1
     unroll: int = 0
-    unroll_lr: float = 0.05
     instance_noise: float = 0.0
     d_steps: int = 1
     steps: int = 5000
@@ -113,7 +111,7 @@ class GANConfig:
         for name in ("penalty_weight", "instance_noise", "momentum"):
             if not float(getattr(self, name)) >= 0.0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
-        for name in ("lr_g", "lr_d", "unroll_lr"):
+        for name in ("lr_g", "lr_d"):
             val.check_positive(getattr(self, name), name)
         if self.weight_clip is not None:
             val.check_positive(self.weight_clip, "weight_clip")

@@ -324,17 +324,19 @@ class GANTrainer:
         return per_seed.detach(), per_seed.sum()
 
     def _unrolled(self, d_params, real, fake, noise):
-        r"""Discriminator parameters after ``unroll`` SGD steps, differentiable in the generator.
+        r"""Discriminator parameters after ``unroll`` steps, differentiable in the generator.
 
         Metz et al. 2017, eq. (6)-(8): the surrogate generator loss
-        :math:`f(\theta_G, \theta_D^K(\theta_G, \theta_D))`; here the inner steps are plain
-        gradient steps of size ``unroll_lr`` on the current batch (the paper unrolls Adam).
+        :math:`f(\theta_G, \theta_D^K(\theta_G, \theta_D))`, where :math:`\theta_D^K` is
+        the discriminator after :math:`K` steps of *its own optimiser* (Adam with its current
+        moments, or SGD with its momentum) on the current batch; the real discriminator is
+        not changed.
         """
-        params = list(d_params)
+        params, state = list(d_params), self.d_opt.state()
         for _ in range(self.config.unroll):
             _, total = self.d_objective(params, real, fake, noise)
             grads = torch.autograd.grad(total, params, create_graph=True)
-            params = [p - self.config.unroll_lr * g for p, g in zip(params, grads, strict=True)]
+            params, state = self.d_opt.lookahead(params, grads, state)
         return params
 
     # -- one step ----------------------------------------------------------------------------
