@@ -25,7 +25,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -33,9 +32,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from gantheory.images import commands, models
+from gantheory.images import models
 from gantheory.images.data import load_dataset, shapes
 from gantheory.images.trainer import ImageTrainer, TrainConfig
+from gantheory.provenance import provenance
 
 # Dense bf16 tensor-core peaks from NVIDIA's data sheets (SXM parts), in TFLOP/s.
 BF16_PEAK_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}
@@ -190,9 +190,8 @@ def main() -> None:
                                           workers=args.workers)
         ours_rate, flops = ours(folder, device, args.iters, args.warmup, Path(tmp) / "run",
                                 args.compile, args.channels_last)
-    name = commands._device_name(str(device))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent).stdout.strip()
+    record = provenance(str(device))
+    name, commit = str(record["device"]), record["commit"]
     peak = next((v for k, v in BF16_PEAK_TFLOPS.items() if k in name), None)
     achieved = ours_rate / 64 * flops / 1e12  # TFLOP/s
     print(f"device {name}; commit {commit}; torch {torch.__version__}; batch 64, 64x64 DCGAN; "

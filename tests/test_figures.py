@@ -274,17 +274,17 @@ def test_forward_fit_covers_reverse_fit_seeks():
     assert values[0] == pytest.approx(values[2], abs=1e-6) and values[1] > values[0] + 1.0
 
 
-def test_latent_size_target_and_corner_grid():
+def test_latent_size_target_and_corner_interpolation():
     t = toy.latent_size_target(dim=4, decay=2.0, seed=3)
     np.testing.assert_allclose(np.linalg.eigvalsh(t.cov)[::-1], 4.0 ** -np.arange(4),
                                atol=1e-12)
     assert abs(t.cov[0, 1]) > 1e-6  # rotated: a diagonal decoder cannot model it alone
     import torch
 
-    from gantheory.figures.images import corner_grid
+    from gantheory.images.commands import corner_interpolation
 
     corners = torch.randn(4, 5, generator=torch.Generator().manual_seed(0))
-    z = corner_grid(list(corners), n=8).reshape(8, 8, 5)
+    z = corner_interpolation(corners, n=8).reshape(8, 8, 5)
     for (i, j), k in (((0, 0), 0), ((0, 7), 1), ((7, 0), 2), ((7, 7), 3)):
         torch.testing.assert_close(z[i, j], corners[k])
     torch.testing.assert_close(z[3, 0] + z[4, 0], z[0, 0] + z[7, 0])  # linear down a column

@@ -212,29 +212,6 @@ def _smooth(values: np.ndarray, window: int | None = None) -> np.ndarray:
 
 
 # -- four-corner interpolation ----------------------------------------------------------------
-def corner_grid(corners, n: int = 8):
-    r"""Bilinear interpolation between four corner latents, shape ``(n * n, J)``, row-major.
-
-    Row :math:`i`, column :math:`j`, :math:`u = j/(n-1)`, :math:`v = i/(n-1)`:
-    :math:`z = (1-v)[(1-u) z_{00} + u z_{01}] + v[(1-u) z_{10} + u z_{11}]`, with ``corners``
-    ``(z00, z01, z10, z11)`` (top left, top right, bottom left, bottom right).
-
-    Examples
-    --------
-    >>> import torch
-    >>> z = corner_grid(torch.eye(4), n=3)
-    >>> z.shape, z[0].tolist(), z[8].tolist(), z[4].tolist()
-    (torch.Size([9, 4]), [1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.25, 0.25, 0.25, 0.25])
-    """
-    import torch
-
-    z00, z01, z10, z11 = corners
-    t = torch.linspace(0.0, 1.0, n, dtype=z00.dtype, device=z00.device)
-    v, u = torch.meshgrid(t, t, indexing="ij")  # (n, n): row, column
-    u, v = u.reshape(-1, 1), v.reshape(-1, 1)
-    return (1 - v) * ((1 - u) * z00 + u * z01) + v * ((1 - u) * z10 + u * z11)
-
-
 def draw_latent_interpolation(out_dir: Path, fast: bool) -> list:
     """8 x 8 grids interpolating between four latents: the VAE's codes of four data images,
     and four random latents of the DCGAN generator.
@@ -242,22 +219,24 @@ def draw_latent_interpolation(out_dir: Path, fast: bool) -> list:
     import torch
 
     from gantheory import plotting
+    from gantheory.images.commands import corner_interpolation
+    from gantheory.images.data import as_float
 
     vae_run, gan_run = image_run("vae", fast), image_run("dcgan", fast)
     data = vae_run.data
     labels = data.labels
     # four images of four different classes (the first of classes 0, 4, 8 and 11)
     picks = [int((labels == c).nonzero()[0, 0]) for c in (0, 4, 8, 11)]
-    real = data.images[picks].float() / 127.5 - 1.0
+    real = as_float(data.images[picks])
     vae = vae_run.trainer.models["vae"].eval()
     with torch.no_grad():
         mu, _ = vae.encode(real.to(next(vae.parameters()).device))
-        vae_images = vae.decode_image(corner_grid(list(mu)))
+        vae_images = vae.decode_image(corner_interpolation(mu))
     gen = gan_run.trainer.models["generator"].eval()
     g = torch.Generator().manual_seed(3)
     z = torch.randn(4, gan_run.trainer.config.latent_dim, generator=g)
     with torch.no_grad():
-        gan_images = gen(corner_grid(list(z)).to(next(gen.parameters()).device))
+        gan_images = gen(corner_interpolation(z).to(next(gen.parameters()).device))
     fig, axes = plotting.figure(1, 3, size=(3.3, 3.5), layout="constrained",
                                 gridspec_kw={"width_ratios": (0.55, 1.0, 1.0)})
     corners_ax, vae_ax, gan_ax = axes[0]
@@ -268,7 +247,7 @@ def draw_latent_interpolation(out_dir: Path, fast: bool) -> list:
     gan_ax.imshow(_grid(gan_images, 8))
     _image_axes(gan_ax, "DCGAN: G(z), corners = four random z")
     fig.suptitle(r"four-corner latent interpolation, "
-                 r"$z = (1-v)[(1-u)z_{00} + u z_{01}] + v[(1-u)z_{10} + u z_{11}]$")
+                 r"$z = (1-u)(1-v) z_0 + (1-u) v z_1 + u(1-v) z_2 + u v z_3$")
     fig.set_label("latent-interpolation")
     return [fig]
 

@@ -97,8 +97,6 @@ class FigureSpec:
                 plt.close(item)
         return paths
 
-    __call__ = write
-
     def figures(self, out_dir: str | Path, fast: bool = True) -> list[Any]:
         """Make the files, as :meth:`write` does, and return the figures open.
 

@@ -17,10 +17,6 @@ import numpy as np
 from gantheory.figures.sizes import pick
 
 
-def _snapshot_steps(steps: int, n: int) -> list[int]:
-    return sorted(set(np.linspace(0, steps, n).astype(int).tolist()))
-
-
 def toy_gan_run(target_name: str, fast: bool):
     """One non-saturating toy GAN (seed 0) on the ring or the grid, with snapshots of its
     samples and of its discriminator on a 48 x 48 grid.
@@ -33,6 +29,7 @@ def toy_gan_run(target_name: str, fast: bool):
     from gantheory.toylab import experiments
     from gantheory.toylab.config import GANConfig
     from gantheory.toylab.gan import GANTrainer
+    from gantheory.toylab.runner import snapshot_steps
 
     torch.manual_seed(0)
     target = experiments.target_named(target_name)
@@ -45,9 +42,9 @@ def toy_gan_run(target_name: str, fast: bool):
                        g_hidden=pick(fast, (128, 128, 128), (128, 128, 128), (8,)),
                        d_hidden=pick(fast, (128, 128), (128, 128), (8,)))
     trainer = GANTrainer(config, target, [0])
-    run = trainer.run(snapshot_steps=_snapshot_steps(steps, n_frames), grid=grid,
+    run = trainer.run(snapshot_steps=snapshot_steps(steps, n_frames), grid=grid,
                       n_snapshot=pick(fast, 2500, 1500, 200), progress=False)
-    still = _snapshot_steps(steps, n_still)
+    still = snapshot_steps(steps, n_still)
     # the still steps must be snapshots: round each to the nearest frame
     frames = [s.step for s in run.snapshots]
     still = sorted({min(frames, key=lambda f, s=s: abs(f - s)) for s in still})

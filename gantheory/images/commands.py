@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from gantheory.images import checkpoint as ckpt
 from gantheory.images import data as data_module
 from gantheory.images import metrics, models
 from gantheory.images.trainer import ImageTrainer, TrainConfig
+from gantheory.provenance import provenance
 
 SAMPLE_KINDS = ("random", "classes", "interpolate", "reconstructions")
 
@@ -54,22 +54,6 @@ def _init_distributed(device: str) -> str:
         torch.cuda.set_device(local)
         return f"cuda:{local}"
     return device
-
-
-def commit() -> str:
-    """The git commit of the package's checkout, or "unknown"."""
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, cwd=Path(__file__).parent, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() or "unknown"
-
-
-def _device_name(device: str) -> str:
-    if device.startswith("cuda") and torch.cuda.is_available():
-        return torch.cuda.get_device_name(torch.device(device))
-    return f"cpu ({os.cpu_count()} cores)"
 
 
 def load_training_data(config: TrainConfig, root: str | None = None,
@@ -105,7 +89,7 @@ def train(model: str, out: str | Path, *, dataset: str = "shapes", root: str | N
     device = _init_distributed(device)
     path = out / "checkpoint.pt"
     if resume:
-        state = ckpt.load(path)
+        state = ckpt.load(path, map_location=device)
         config = TrainConfig.from_dict(state["config"])
         if set(changes) - {"steps"}:
             raise ValueError("--resume continues a run with its own settings; only --steps "
@@ -114,8 +98,8 @@ def train(model: str, out: str | Path, *, dataset: str = "shapes", root: str | N
             config = replace(config, steps=changes["steps"])
         data = load_training_data(config, root, n_images)
         nets = models.build_for(config, state["data_shape"][0], state["n_classes"])
-        trainer = ImageTrainer.resume(out, data, device=device, steps=config.steps,
-                                      models=nets)
+        trainer = ImageTrainer(config, data, out, device=device, models=nets)
+        trainer.load_state_dict(state)
     else:
         if path.exists():
             raise ValueError(f"{str(out)!r} already holds a run (checkpoint.pt); pass --resume "
@@ -126,9 +110,9 @@ def train(model: str, out: str | Path, *, dataset: str = "shapes", root: str | N
                                models=models.build(config, data))
     if trainer.is_main:
         out.mkdir(parents=True, exist_ok=True)
-        record = {"config": config.as_dict(), "resumed_at": trainer.step if resume else None,
-                  "n_images": len(data), "commit": commit(), "device": _device_name(device),
-                  "processes": trainer.world_size, "torch": torch.__version__}
+        record = provenance(device, config=config.as_dict(),
+                            resumed_at=trainer.step if resume else None, n_images=len(data),
+                            processes=trainer.world_size)
         (out / ("run-resumed.json" if resume else "run.json")).write_text(
             json.dumps(record, indent=2) + "\n")
     return trainer.train(progress=progress)
@@ -276,10 +260,6 @@ def _reconstructions(config, nets, out, n, seed, device, root) -> Path:
 
 
 # -- evaluate ------------------------------------------------------------------------------------
-def _classifier(name: str, make_data, device: str, steps: int) -> metrics.SmallClassifier:
-    return metrics.cached_classifier(name, make_data, device=device, steps=steps)
-
-
 def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | None = None,
              n_samples: int | None = None, k: int = 5000, n_test: int = 10_000,
              classifier_steps: int = 1500, device: str = "cpu") -> dict[str, Any]:
@@ -303,11 +283,10 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
     """
     config, nets, state = load_run(checkpoint, device)
     name = dataset or config.dataset
-    kind = name.partition(":")[0].replace("_", "-").lower()
-    result: dict[str, Any] = {"checkpoint": str(_checkpoint_path(checkpoint)),
-                              "model": config.model, "dataset": name,
-                              "step": int(state["step"]), "commit": commit(),
-                              "device": _device_name(device)}
+    kind = data_module._canonical(name.partition(":")[0])
+    result: dict[str, Any] = provenance(device, checkpoint=str(_checkpoint_path(checkpoint)),
+                                        model=config.model, dataset=name,
+                                        step=int(state["step"]))
     if config.model == "vae":
         if config.likelihood != "bernoulli":
             raise ValueError("the test NLL is defined here for the Bernoulli VAE; this run "
@@ -345,7 +324,8 @@ def _gan_metrics(config, nets, state, name, kind, root, n_samples, n_test, class
                       data_module.load_torchvision("mnist", root, train=train))
             return data_module.pad_or_resize(source, size)
 
-        clf = _classifier(f"mnist-{size}", digits, device, classifier_steps)
+        clf = metrics.cached_classifier(f"mnist-{size}", digits, device=device,
+                                        steps=classifier_steps)
         held_out = digits(train=False)
         classifier_accuracy = metrics.accuracy(
             clf, data_module.as_float(held_out.images.to(device)), held_out.labels)
@@ -363,8 +343,9 @@ def _gan_metrics(config, nets, state, name, kind, root, n_samples, n_test, class
         train_data = data_module.load_dataset(name, root, image_size=size, seed=config.seed)
         if not train_data.n_classes:
             raise ValueError(f"the GAN metrics need a labelled data set; {name!r} is not")
-        clf = _classifier(f"{kind}-{size}-{train_data.channels}", lambda: train_data, device,
-                          classifier_steps)
+        clf = metrics.cached_classifier(f"{kind}-{size}-{train_data.channels}",
+                                        lambda: train_data, device=device,
+                                        steps=classifier_steps)
         real = data_module.load_dataset(name, root, image_size=size, train=False,
                                         seed=config.seed + 1)
         real = real.subset(slice(0, min(n_test, len(real))))

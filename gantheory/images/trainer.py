@@ -262,9 +262,7 @@ class ImageTrainer:
         if config.ema is not None and "generator" in self.models:
             self.ema = copy.deepcopy(self.models["generator"]).requires_grad_(False)
         self.rank, self.world_size = _process_group()
-        # Each process of a multi-process run draws its own batches and latents.
-        self.rng = torch.Generator(device=self.device).manual_seed(
-            config.seed + 1 + 1_000_003 * self.rank)
+        self.rng = torch.Generator(device=self.device).manual_seed(self._stream_seed(0))
         fixed = torch.Generator(device=self.device).manual_seed(12345)
         self.fixed_z = torch.randn(64, config.latent_dim, generator=fixed, device=self.device)
         n_classes = self.data.n_classes or 1
@@ -287,6 +285,13 @@ class ImageTrainer:
                              "DistributedDataParallel does not synchronise")
         ids = [self.device.index] if self.device.type == "cuda" else None
         return {k: DistributedDataParallel(m, device_ids=ids) for k, m in forward.items()}
+
+    def _stream_seed(self, step: int) -> int:
+        """Seed of this process's random stream (batches, latents) when it starts at ``step``.
+
+        Each process of a multi-process run has its own stream.
+        """
+        return self.config.seed + 1 + 1_000_003 * self.rank + step
 
     @property
     def is_main(self) -> bool:
@@ -336,7 +341,7 @@ class ImageTrainer:
         ckpt.set_rng_state(state["global_rng"])
         self.step = int(state["step"])
         if self.rank > 0:  # the checkpoint holds rank 0's stream; the others start afresh
-            self.rng.manual_seed(self.config.seed + 1 + 1_000_003 * self.rank + self.step)
+            self.rng.manual_seed(self._stream_seed(self.step))
         self.n_samples_written = int(state["n_samples_written"])
 
     def save_checkpoint(self) -> Path:

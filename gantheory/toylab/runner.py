@@ -8,30 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
-import platform
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import torch
 
+from gantheory.provenance import provenance
 from gantheory.toylab import experiments
-
-
-def provenance(device: str, **extra: object) -> dict[str, object]:
-    """The command line, git commit (if in a checkout), device and versions of a run."""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ""
-    dev = torch.device(device)
-    name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor()
-    return {"command": " ".join(["gantheory", *sys.argv[1:]]), "commit": commit or "unknown",
-            "device": f"{dev} ({name or platform.machine()})", "torch": torch.__version__,
-            **extra}
 
 
 def _write_json(data: object, path: Path) -> Path:
@@ -47,7 +30,8 @@ def _write_csv(records: list[dict[str, object]], path: Path) -> Path:
     return path
 
 
-def _snapshot_steps(steps: int, n: int) -> list[int]:
+def snapshot_steps(steps: int, n: int) -> list[int]:
+    """``n`` (at least 2) evenly spaced steps from 0 to ``steps``, without repeats."""
     return sorted(set(np.linspace(0, steps, max(n, 2)).astype(int).tolist()))
 
 
@@ -60,7 +44,7 @@ def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_
                       methods=list(methods))
     rows, runs = experiments.mode_collapse(
         target, methods, seeds, steps, device=device,
-        snapshot_steps=_snapshot_steps(steps, n_snapshots), progress=progress)
+        snapshot_steps=snapshot_steps(steps, n_snapshots), progress=progress)
     written = [experiments.write_rows_csv(rows, out / f"{target}_metrics.csv")]
     table = experiments.markdown_table(rows, target, device=device, commit=str(info["commit"]))
     md = out / f"{target}_metrics.md"
