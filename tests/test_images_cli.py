@@ -16,7 +16,7 @@ TINY = ["--steps", "2", "--width", "4", "--batch-size", "8", "--n-images", "64",
 
 
 def test_the_cli_lists_the_trainers_models():
-    assert cli.IMAGE_MODELS == MODELS
+    assert cli.images.IMAGE_MODELS == MODELS
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,96 @@
+"""``gantheory verify``: run the theorem catalogue and print one row per theorem."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+
+from gantheory.cli._common import EXIT_FAILED
+
+
+def add_parser(sub) -> None:
+    """Add the ``verify`` subcommand to ``sub``."""
+    verify = sub.add_parser("verify", help="run the theorem catalogue and print the results")
+    verify.add_argument("--json", action="store_true", help="print the results as JSON")
+    verify.add_argument(
+        "--only", nargs="+", metavar="KEY", help="run only these theorems (see --list)"
+    )
+    verify.add_argument("--list", action="store_true", help="list the theorem keys and exit")
+    verify.add_argument(
+        "--details", action="store_true", help="print every comparison under its theorem"
+    )
+    verify.set_defaults(run=run)
+
+
+def _format_row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the theorem catalogue (or a part of it) and print the table; 1 if any fails."""
+    from gantheory.theorems import catalogue
+
+    if args.list:
+        for theorem in catalogue.CATALOGUE:
+            print(f"{theorem.key:24s} {theorem.title}")
+        return 0
+    theorems = catalogue.select(args.only)  # every key is checked before anything runs
+    start = time.perf_counter()
+    headers = ("theorem", "source", "configs", "max error", "tolerance", "pass")
+    widths = (22, 44, 7, 9, 9, 4)
+    results = []
+    errors: dict[str, str] = {}
+    if not args.json:
+        print(_format_row(headers, widths))
+        print(_format_row(["-" * w for w in widths], widths))
+    for t in theorems:
+        try:
+            result = t.run()
+        except Exception as exc:  # a crashing check is a failed theorem, reported in one line
+            errors[t.key] = f"{type(exc).__name__}: {exc}"
+            if not args.json:
+                print(_format_row((t.key, "ERROR", "", "", "", "NO"), widths))
+                print(f"    {errors[t.key]}")
+            continue
+        results.append(result)
+        if args.json:
+            continue
+        source = t.source if len(t.source) <= widths[1] else t.source[: widths[1] - 3] + "..."
+        print(
+            _format_row(
+                (
+                    t.key,
+                    source,
+                    str(len(result.results)),
+                    f"{result.max_error:.1e}",
+                    f"{t.tolerance:.0e}",
+                    "yes" if result.passed else "NO",
+                ),
+                widths,
+            ),
+            flush=True,
+        )
+        if args.details or not result.passed:
+            for config in result.results:
+                for c in config.comparisons:
+                    mark = "ok " if c.error <= t.tolerance else "BAD"
+                    print(f"    {mark} [{config.configuration}] {c.label}: {c.lhs:.12g} "
+                          f"{c.relation} {c.rhs:.12g} (error {c.error:.2e})")
+    elapsed = time.perf_counter() - start
+    n_failed = sum(not r.passed for r in results) + len(errors)
+    n_total = len(results) + len(errors)
+    if args.json:
+        payload = {
+            "passed": n_failed == 0,
+            "seconds": elapsed,
+            "theorems": [r.as_dict() for r in results],
+            "errors": errors,
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(f"\n{n_total - n_failed}/{n_total} theorems pass in {elapsed:.1f} s")
+    return EXIT_FAILED if n_failed else 0
+
+
