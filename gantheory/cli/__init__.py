@@ -16,11 +16,16 @@
 ``gantheory figures``
     Regenerates every figure of the gallery into ``--out`` (``--full`` for the real sizes).
 
-Bad arguments print one line on standard error and exit with status 2, never a traceback.
+Bad input (an argument, a file or folder it names, a checkpoint) prints one line on standard
+error and exits with status 2, never a traceback: the commands validate what the user gave and
+raise :class:`gantheory.errors.UsageError`. Anything else that goes wrong is a bug in
+gantheory and exits with status 1 and its traceback. ``gantheory --debug COMMAND ...`` (or
+the environment variable ``GANTHEORY_DEBUG=1``) shows the traceback of a usage error too.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +38,8 @@ __all__ = ["EXIT_FAILED", "EXIT_USAGE", "UsageError", "main"]
 
 def _build_parser() -> Parser:
     parser = Parser(prog="gantheory", description="The theory of GANs and VAEs, run and checked.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of every error (also GANTHEORY_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     verify.add_parser(sub)
     toy.add_parser(sub)
@@ -41,8 +48,20 @@ def _build_parser() -> Parser:
     return parser
 
 
+def _debug(argv: Sequence[str] | None) -> bool:
+    """``--debug`` before the command, or ``GANTHEORY_DEBUG`` set to a true value."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    flag = "--debug" in words[: next((i for i, w in enumerate(words) if not w.startswith("-")),
+                                     len(words))]
+    return flag or os.environ.get("GANTHEORY_DEBUG", "").lower() in ("1", "true", "yes")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``gantheory`` command; returns the exit status."""
+    """Entry point of the ``gantheory`` command; returns the exit status.
+
+    A :class:`~gantheory.errors.UsageError` becomes one line on standard error and status 2;
+    any other exception propagates (status 1 with its traceback when run as a command).
+    """
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
@@ -50,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("a command is required: verify, toy, train, sample, eval or "
                              "figures")
         return args.run(args)
-    except (UsageError, ValueError, TypeError, OSError) as exc:
+    except UsageError as exc:
+        if _debug(argv):
+            raise
         print(f"gantheory: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from gantheory.errors import UsageError
 
@@ -52,3 +53,34 @@ def check_device(device: str) -> None:
         raise UsageError(f"--device {device!r}: CUDA is not available here")
 
 
+
+
+def check_names(values: Sequence[str] | None, known: Sequence[str], flag: str,
+                what: str = "name") -> None:
+    """Refuse an unknown or repeated ``what`` given to ``flag`` (e.g. ``--only``), naming it."""
+    if values is None:
+        return
+    seen: set[str] = set()
+    for value in values:
+        if value not in known:
+            raise UsageError(f"{flag}: unknown {what} {value!r}; choose from {', '.join(known)}")
+        if value in seen:
+            raise UsageError(f"{flag}: {value!r} is given twice")
+        seen.add(value)
+
+
+def refuse_together(args: argparse.Namespace, first: str, second: str) -> None:
+    """Refuse two flags that mean nothing together (e.g. ``--json`` with ``--list``)."""
+    if getattr(args, first.lstrip("-").replace("-", "_")) and getattr(
+            args, second.lstrip("-").replace("-", "_")):
+        raise UsageError(f"{first} cannot be combined with {second}")
+
+
+def check_out_folder(path: str, flag: str = "--out") -> None:
+    """Refuse an empty output path or one that exists and is not a folder."""
+    from pathlib import Path
+
+    if not path.strip():
+        raise UsageError(f"{flag} must name a folder; got an empty string")
+    if Path(path).exists() and not Path(path).is_dir():
+        raise UsageError(f"{flag} {path!r} exists and is not a folder")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from gantheory.cli._common import check_names, check_out_folder, refuse_together
+
 
 def add_parser(sub) -> None:
     """Add the ``figures`` subcommand to ``sub``."""
@@ -21,10 +23,14 @@ def run(args: argparse.Namespace) -> int:
     """Write (or list) the gallery's figures."""
     from gantheory import figures
 
+    refuse_together(args, "--list", "--only")
+    check_names(args.only, [entry.name for entry in figures.FIGURES.select()], "--only",
+                what="figure")
     if args.list:
         for entry in figures.FIGURES.select():
             print(f"{entry.name:28s} {entry.title}")
         return 0
+    check_out_folder(args.out)
     written = figures.make(args.out, names=args.only, fast=not args.full,
                            progress=not args.quiet)
     for path in written:

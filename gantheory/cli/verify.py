@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Sequence
 
-from gantheory.cli._common import EXIT_FAILED
+from gantheory.cli._common import EXIT_FAILED, check_names, refuse_together
 
 
 def add_parser(sub) -> None:
@@ -32,11 +32,15 @@ def run(args: argparse.Namespace) -> int:
     """Run the theorem catalogue (or a part of it) and print the table; 1 if any fails."""
     from gantheory.theorems import catalogue
 
+    refuse_together(args, "--list", "--json")
+    refuse_together(args, "--list", "--only")
+    check_names(args.only, [t.key for t in catalogue.CATALOGUE], "--only",
+                what="theorem")
     if args.list:
         for theorem in catalogue.CATALOGUE:
             print(f"{theorem.key:24s} {theorem.title}")
         return 0
-    theorems = catalogue.select(args.only)  # every key is checked before anything runs
+    theorems = catalogue.select(args.only)
     start = time.perf_counter()
     headers = ("theorem", "source", "configs", "max error", "tolerance", "pass")
     widths = (22, 44, 7, 9, 9, 4)
