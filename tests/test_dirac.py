@@ -10,7 +10,7 @@ from scipy import integrate
 
 from gantheory.theorems import catalogue
 from gantheory.theorems import dirac as dirac_theorems
-from gantheory.toylab import dirac
+from gantheory import dirac
 
 E = math.e
 SMOOTH = ("gan", "wgan", "instance-noise", "r1", "consensus")
