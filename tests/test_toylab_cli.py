@@ -48,9 +48,11 @@ def test_choices_come_from_the_registries(capsys):
     err = capsys.readouterr().err
     assert all(repr(name) in err for name in METHODS)
     assert main(["toy", "vae", "--target", "nope"]) == 2
-    assert all(repr(name) in capsys.readouterr().err for name in TARGETS)
+    err = capsys.readouterr().err
+    assert all(repr(name) in err for name in TARGETS)
     assert main(["toy", "nope"]) == 2
-    assert all(repr(name) in capsys.readouterr().err for name in EXPERIMENTS)
+    err = capsys.readouterr().err
+    assert all(repr(name) in err for name in EXPERIMENTS)
 
 
 def test_out_that_is_a_file_is_refused(tmp_path, capsys):
