@@ -28,32 +28,34 @@ CORE_MODULES = (
 )
 
 
+def _run_then_check_no_torch(code: str) -> str:
+    """Run ``code`` in a fresh interpreter, then fail if it imported torch; its stdout."""
+    code += "\nimport sys\nassert 'torch' not in sys.modules, 'torch imported'\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 def test_numpy_core_imports_without_torch_or_the_toy_lab():
-    code = (
+    out = _run_then_check_no_torch(
         "import importlib, pkgutil, sys\n"
         "import gantheory.theorems\n"
         f"for name in {CORE_MODULES!r}:\n"
         "    importlib.import_module(name)\n"
         "for info in pkgutil.iter_modules(gantheory.theorems.__path__, 'gantheory.theorems.'):\n"
         "    importlib.import_module(info.name)\n"
-        "assert 'torch' not in sys.modules, 'torch imported'\n"
         "assert not [m for m in sys.modules if m.startswith('gantheory.toylab')], "
         "'gantheory.toylab imported'\n"
         "print(len([m for m in sys.modules if m.startswith('gantheory.theorems.')]))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert int(proc.stdout) >= 9  # every theorem module was imported
+    assert int(out) >= 9  # every theorem module was imported
 
 
 def test_the_command_line_help_imports_no_torch():
-    code = (
-        "import contextlib, io, sys\n"
+    _run_then_check_no_torch(
+        "import contextlib, io\n"
         "from gantheory.cli import main\n"
         "for argv in (['--help'], ['toy', '--help'], ['toy', 'modes', '--help']):\n"
         "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "        main(argv)\n"
-        "assert 'torch' not in sys.modules, 'torch imported'\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
