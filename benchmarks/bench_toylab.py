@@ -23,7 +23,8 @@ from pathlib import Path
 import torch
 
 from gantheory.presets import ring
-from gantheory.toylab import GANConfig, GANTrainer
+from gantheory.toyconfig import GANConfig
+from gantheory.toylab import GANTrainer
 
 
 def _sync(device: torch.device) -> None:

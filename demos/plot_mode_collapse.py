@@ -15,7 +15,7 @@ is *captured* if it has at least one high-quality sample; and the reverse KL
 Bars: mean and standard error over seeds (orange), and the published rows (hatched grey).
 The gallery runs the fast mode, a few seeds and a few hundred steps against PacGAN's 10
 trials of about 400k steps, so the orange bars are far from converged there; ``fast=False``
-runs every method of ``gantheory.toylab.METHODS`` on the ring and the grid with 10 seeds.
+runs every method of ``gantheory.toyconfig.METHODS`` on the ring and the grid with 10 seeds.
 Related check: ``gantheory verify --only mode-seeking``.
 """
 

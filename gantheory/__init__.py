@@ -15,8 +15,18 @@ The optimal discriminator
     (:mod:`gantheory.discriminator`).
 The VAE's Gaussian KL
     :func:`gaussian_kl_standard` and its gradients (:mod:`gantheory.vae_kl`).
+Samples, fits and dynamics
+    :class:`~gantheory.kde.GaussianKDE` (a distribution: every divergence takes it),
+    :func:`~gantheory.sample_metrics.mode_metrics` and
+    :func:`~gantheory.sample_metrics.w1_to_target_1d`, :func:`~gantheory.gaussian_fit.fit_gaussian`,
+    :func:`~gantheory.generator_gradients.pathwise_gradients`, the Dirac-GAN
+    (:mod:`gantheory.dirac`), the toy lab's configurations and registries
+    (:mod:`gantheory.toyconfig`); mean ± standard error (:mod:`gantheory.stats`) and table
+    files (:mod:`gantheory.tables`).
 Theorems
     :mod:`gantheory.theorems`: the catalogue that ``gantheory verify`` runs.
+
+Torch enters at :mod:`gantheory.losses`; the toy lab's training is :mod:`gantheory.toylab`.
 """
 
 from gantheory.discriminator import (

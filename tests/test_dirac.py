@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate
 
+from gantheory import dirac
 from gantheory.theorems import catalogue
 from gantheory.theorems import dirac as dirac_theorems
-from gantheory.toylab import dirac
 
 E = math.e
 SMOOTH = ("gan", "wgan", "instance-noise", "r1", "consensus")
@@ -356,3 +356,15 @@ def test_r1_dissipates(theta, psi, gamma):
 def test_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_behaviour_table_predictions_match_simulations_near_the_equilibrium():
+    rows = {r["method"]: r for r in dirac.behaviour_table()}
+    for method in ("gan", "instance-noise", "r1", "consensus"):
+        for update in ("simultaneous", "alternating"):
+            assert rows[method][f"{update}_predicted"] == rows[method][f"{update}_simulated"]
+    assert rows["gan"]["simultaneous_simulated"] == "diverges"
+    assert rows["gan"]["alternating_simulated"] == "cycles"
+    assert rows["r1"]["simultaneous_simulated"] == "converges"
+    for method in ("gan", "wgan", "instance-noise", "r1", "consensus"):
+        assert rows[method]["max_difference"] < 1e-10

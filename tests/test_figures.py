@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from gantheory import figures
-from gantheory.figures import divergence, gan_theory, registry, sizes, toy
+from gantheory.figures import divergence, gan_theory, registry, sizes
 from gantheory.theorems.catalogue import CATALOGUE
 
 matplotlib.use("Agg")
@@ -275,7 +275,9 @@ def test_forward_fit_covers_reverse_fit_seeks():
 
 
 def test_latent_size_target_and_corner_interpolation():
-    t = toy.latent_size_target(dim=4, decay=2.0, seed=3)
+    from gantheory.toylab.experiments import latent_size_target
+
+    t = latent_size_target(dim=4, decay=2.0, seed=3)
     np.testing.assert_allclose(np.linalg.eigvalsh(t.cov)[::-1], 4.0 ** -np.arange(4),
                                atol=1e-12)
     assert abs(t.cov[0, 1]) > 1e-6  # rotated: a diagonal decoder cannot model it alone

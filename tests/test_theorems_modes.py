@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gantheory import Gaussian, kl
+from gantheory.gaussian_fit import fit_gaussian
 from gantheory.presets import bimodal
 from gantheory.testing.strategies import mixtures
 from gantheory.theorems import modes
@@ -18,7 +19,7 @@ def test_theorem_passes(theorem):
 
 def test_reverse_kl_from_the_other_side_finds_the_other_mode():
     p = bimodal()
-    m, s = modes.fit_gaussian(lambda q: kl(q, p).value, (-1.0, 0.0))
+    m, s = fit_gaussian(lambda q: kl(q, p).value, (-1.0, 0.0))
     assert m == pytest.approx(-2.0, abs=0.01)
     assert s == pytest.approx(0.5, abs=0.01)
 
@@ -27,7 +28,7 @@ def test_symmetric_point_is_a_worse_local_minimum_of_reverse_kl():
     # Started near m = 0, reverse KL stays at the symmetric stationary point (0, 1.736): a
     # local minimum, not a saddle, with KL 1.871 against log 2 at either mode.
     p = bimodal()
-    m, s = modes.fit_gaussian(lambda q: kl(q, p).value, (0.5, 0.5))
+    m, s = fit_gaussian(lambda q: kl(q, p).value, (0.5, 0.5))
     assert m == pytest.approx(0.0, abs=1e-5)
     assert s == pytest.approx(1.7364, abs=1e-3)
     assert kl(Gaussian(m, s**2), p).value > np.log(2.0) + 1.0
@@ -90,7 +91,7 @@ def test_forward_fit_is_not_the_within_component_variance():
     # A wrong moment formula (the mixture variance without the spread of the means, 0.25)
     # would be 4 away from the fit: Var_p = sum w (sigma^2 + mu^2) - mean^2 = 4.25.
     p = bimodal()
-    _, s = modes.fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
+    _, s = fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
     within = float(np.sum(p.weights * p.covs[:, 0, 0]))
     assert abs(s**2 - within) == pytest.approx(4.0, abs=1e-6)
 
@@ -98,7 +99,7 @@ def test_forward_fit_is_not_the_within_component_variance():
 @settings(max_examples=5, deadline=None)
 @given(mixtures(dim=1))
 def test_forward_kl_fit_is_moment_matching_for_random_mixtures(p):
-    m, s = modes.fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
+    m, s = fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
     assert m == pytest.approx(float(p.mean[0]), abs=1e-5)
     assert s**2 == pytest.approx(float(p.cov[0, 0]), abs=1e-5)
 
@@ -108,13 +109,13 @@ def test_forward_kl_fit_is_moment_matching_for_random_mixtures(p):
 def test_fits_over_random_bimodal_mixtures(separation_in_stds, weight):
     std = 0.5
     p = bimodal(separation=separation_in_stds * std, std=std, weight=weight)
-    m_fwd, s_fwd = modes.fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
+    m_fwd, s_fwd = fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
     assert m_fwd == pytest.approx(float(p.mean[0]), abs=1e-5)
     assert s_fwd**2 == pytest.approx(float(p.cov[0, 0]), abs=1e-5)
     half = separation_in_stds * std / 2
     # Started wide at the centre, reverse KL can settle on a covering local optimum; started at
     # the component width between centre and a mode, it descends to that mode.
-    m_rev, s_rev = modes.fit_gaussian(lambda q: kl(q, p).value, (half / 2, np.log(std)))
+    m_rev, s_rev = fit_gaussian(lambda q: kl(q, p).value, (half / 2, np.log(std)))
     assert min(abs(m_rev - half), abs(m_rev + half)) <= 0.05 * std
     assert s_rev == pytest.approx(std, rel=0.05)
     assert s_rev < s_fwd

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from gantheory.presets import bimodal, ring
-from gantheory.toylab import experiments
+from gantheory.toyconfig import GANConfig, target_named
+from gantheory.toylab import experiments, reporting, train_gan
 from gantheory.toylab.experiments import MethodRow
 
 
@@ -17,18 +18,6 @@ def test_saturating_gradient_vanishes_while_the_non_saturating_one_grows():
     assert trained["non-saturating"] > 10 * trained["minimax"]
     assert trained["minimax"] < start["minimax"] * 2 and trained["non-saturating"] > start[
         "non-saturating"]
-
-
-def test_dirac_table_predictions_match_simulations_near_the_equilibrium():
-    rows = {r["method"]: r for r in experiments.dirac_table()}
-    for method in ("gan", "instance-noise", "r1", "consensus"):
-        for update in ("simultaneous", "alternating"):
-            assert rows[method][f"{update}_predicted"] == rows[method][f"{update}_simulated"]
-    assert rows["gan"]["simultaneous_simulated"] == "diverges"
-    assert rows["gan"]["alternating_simulated"] == "cycles"
-    assert rows["r1"]["simultaneous_simulated"] == "converges"
-    for method in ("gan", "wgan", "instance-noise", "r1", "consensus"):
-        assert rows[method]["max_difference"] < 1e-10
 
 
 def test_kde_optimal_discriminator_is_one_half_for_the_target_itself():
@@ -55,7 +44,7 @@ def test_weighted_distance():
 
 def test_markdown_table_puts_the_published_row_under_ours():
     row = MethodRow("pacgan2", 10, 100, 7.5, 0.2, 90.0, 1.0, 0.1, 0.02, 1.0)
-    text = experiments.markdown_table([row], "ring", commit="abc1234")
+    text = reporting.modes_table([row], "ring", commit="abc1234")
     lines = text.splitlines()
     ours = next(i for i, line in enumerate(lines) if line.startswith("| pacgan2 | gantheory"))
     assert "7.5 ± 0.2" in lines[ours] and "abc1234" in lines[ours]
@@ -64,11 +53,21 @@ def test_markdown_table_puts_the_published_row_under_ours():
 
 
 def test_measure_counts_modes_of_every_seed():
-    from gantheory.toylab import GANConfig, train_gan
-
     cfg = GANConfig(steps=2, batch_size=8, g_hidden=(8,), d_hidden=(8,))
     run = train_gan(cfg, ring(), seeds=3, progress=False)
     row = experiments.measure(run, "non-saturating")
     assert row.seeds == 3 and 0 <= row.modes <= 8 and 0 <= row.high_quality <= 100
     with pytest.raises(ValueError, match="target must be one of"):
-        experiments.target_named("spiral")
+        target_named("spiral")
+
+
+def test_one_d_table_and_dirac_table_layout():
+    records = [{"setting": "GAN", "step": 0, "w1": 9.0, "d_minus_d_star": 0.5,
+                "minority_share": 0.5, "collapsed_seeds": 0, "seeds": 2},
+               {"setting": "GAN", "step": 10, "w1": 0.25, "d_minus_d_star": 0.125,
+                "minority_share": 0.0625, "collapsed_seeds": 1, "seeds": 2}]
+    lines = reporting.one_d_table(records, steps=10).splitlines()
+    assert len(lines) == 3  # header, rule, the last step only
+    assert lines[2] == "| GAN | 2 | 10 | 1 | 0.062 | 0.250 | 0.125 |"
+    dirac_lines = reporting.dirac_table([{"method": "gan", "eigenvalues": "-0.5j 0.5j"}])
+    assert dirac_lines.splitlines()[2] == "| gan | -0.5j 0.5j |  |  |  |  |"

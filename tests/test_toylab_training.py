@@ -8,11 +8,11 @@ import torch
 
 from gantheory import Gaussian, entropy
 from gantheory.presets import bimodal, ring
-from gantheory.toylab import GANConfig, GANTrainer, VAEConfig, method_config, train_gan
+from gantheory.toyconfig import GANConfig, VAEConfig, method_config
+from gantheory.toylab import GANTrainer, train_gan, train_vae
 from gantheory.toylab.data import MixtureSampler
 from gantheory.toylab.nets import StackedMLP, select
 from gantheory.toylab.optim import StackedAdam, StackedSGD
-from gantheory.toylab.vae import train_vae
 
 TINY = {"g_hidden": (16, 16), "d_hidden": (16, 16), "batch_size": 12}
 
@@ -214,7 +214,7 @@ def test_a_gan_learns_a_one_dimensional_gaussian():
     Some seeds end narrower than the target (the generator's partial collapse seen in 1-D),
     so the spread is checked on the median seed.
     """
-    cfg = GANConfig(steps=800, batch_size=64, z_dim=1, g_hidden=(16,), d_hidden=(16,),
+    cfg = GANConfig(steps=800, batch_size=64, latent_dim=1, g_hidden=(16,), d_hidden=(16,),
                     d_pieces=1, lr_g=2e-3, lr_d=2e-3, betas=(0.5, 0.999))
     run = train_gan(cfg, Gaussian(2.0, 0.25), seeds=8, progress=False)
     x = run.sample(4000)[..., 0]  # (8, 4000)
@@ -263,7 +263,10 @@ def test_config_errors_name_the_field(changes, match):
 def test_method_names():
     with pytest.raises(ValueError, match="method must be one of"):
         method_config("pacgan9")
-    assert method_config("wgan-gp").loss == "wasserstein"
+    wgan_gp = method_config("wgan-gp")  # the method: Wasserstein loss + gradient penalty
+    assert (wgan_gp.loss, wgan_gp.penalty) == ("wasserstein", "gradient-penalty")
+    with pytest.raises(ValueError, match="penalty must be one of"):
+        GANConfig(penalty="wgan-gp")  # the name of the method, not of the penalty
 
 
 # -- VAE ------------------------------------------------------------------------------------

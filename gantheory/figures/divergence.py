@@ -211,7 +211,7 @@ def _num(v: float) -> str:
 def fits(p) -> dict[str, tuple[float, float]]:
     r"""The :math:`(m, s)` of one Gaussian fitted to ``p`` by forward KL, reverse KL (from
     :math:`m = 1`, and from :math:`m = -1`) and JSD, with
-    :func:`gantheory.theorems.modes.fit_gaussian` (BFGS on quadrature values).
+    :func:`gantheory.gaussian_fit.fit_gaussian` (BFGS on quadrature values).
 
     Examples
     --------
@@ -219,7 +219,7 @@ def fits(p) -> dict[str, tuple[float, float]]:
     >>> [round(v, 3) for v in f["forward KL"]], [round(v, 2) for v in f["reverse KL"]]
     ([0.0, 2.062], [2.0, 0.5])
     """
-    from gantheory.theorems.modes import fit_gaussian
+    from gantheory.gaussian_fit import fit_gaussian
 
     forward = fit_gaussian(lambda q: kl(p, q).value, (0.0, 0.0))
     return {

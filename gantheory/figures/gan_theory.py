@@ -327,7 +327,7 @@ def vanishing_gradients(thetas: Sequence[float]) -> dict[str, np.ndarray]:
 
     Returns ``minimax`` (:math:`\nabla_\theta E[\log(1 - D^*)]`), ``non_saturating``
     (:math:`\nabla_\theta E[-\log D^*]`), both by quadrature
-    (:func:`gantheory.theorems.gradients.pathwise_gradients`), and the bounds ``lower``
+    (:func:`gantheory.generator_gradients.pathwise_gradients`), and the bounds ``lower``
     :math:`= \theta\,\Phi(-\theta/2)` and ``upper`` :math:`= 2\theta\,\Phi(-\theta/2)` of the
     minimax one.
 
@@ -337,7 +337,7 @@ def vanishing_gradients(thetas: Sequence[float]) -> dict[str, np.ndarray]:
     >>> bool(g["minimax"][1] < 1e-4 < 1.0 < g["non_saturating"][1])
     True
     """
-    from gantheory.theorems.gradients import pathwise_gradients
+    from gantheory.generator_gradients import pathwise_gradients
 
     p_data = Gaussian(0.0, 1.0)
     thetas = np.asarray(thetas, dtype=float)

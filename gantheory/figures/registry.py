@@ -7,7 +7,7 @@ fast)`` returns a list whose items are either
 * an open :class:`matplotlib.figure.Figure` whose label (:meth:`~matplotlib.figure.Figure.
   set_label`) is the file stem: :func:`write` saves it as ``out_dir/<label>.png``; or
 * a :class:`~pathlib.Path` of a file the function wrote itself (the toy-lab plots of
-  :mod:`gantheory.toylab.experiments` save as they draw, and the animated GIF).
+  :mod:`gantheory.toylab.plots` save as they draw, and the animated GIF).
 
 :meth:`FigureSpec.write` is the ``(out_dir, fast) -> list[Path]`` function of an entry;
 :func:`make` runs several; :func:`draw` returns open figures for a gallery script or a

@@ -1,18 +1,16 @@
 r"""Figures of the toy lab: toy GANs on the ring and the grid, mode collapse, Dirac-GAN, the
 saturation experiment, toy VAEs.
 
-The drawing is :mod:`gantheory.toylab.experiments`' (``plot_evolution``,
-``animate_evolution``, ``plot_mode_bars``, ``plot_samples``, ``plot_one_d``,
-``plot_saturation``, ``plot_dirac``, ``plot_vae``); these functions choose the run sizes
-(:func:`gantheory.figures.sizes.pick`) and train. Torch is imported inside them.
+The experiments are :mod:`gantheory.toylab.experiments`', the drawing
+:mod:`gantheory.toylab.plots`' (one plot function per figure); these functions choose the
+run sizes (:func:`gantheory.figures.sizes.pick`) and call the two. Torch is imported inside
+them (the Dirac-GAN needs none).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-
-import numpy as np
 
 from gantheory.figures.sizes import pick
 
@@ -26,13 +24,13 @@ def toy_gan_run(target_name: str, fast: bool):
     """
     import torch
 
+    from gantheory.toyconfig import GANConfig, target_named
     from gantheory.toylab import experiments
-    from gantheory.toylab.config import GANConfig
     from gantheory.toylab.gan import GANTrainer
     from gantheory.toylab.runner import snapshot_steps
 
     torch.manual_seed(0)
-    target = experiments.target_named(target_name)
+    target = target_named(target_name)
     steps = pick(fast, 3000, 1200, 6)
     n_frames = pick(fast, 31, 13, 3)
     n_still = pick(fast, 6, 4, 3)
@@ -55,14 +53,14 @@ def draw_toy_gan(target_name: str):
     """The draw function of ``toy-gan-<target>``: snapshot grid (PNG) and animation (GIF)."""
 
     def draw(out_dir: Path, fast: bool) -> list:
-        from gantheory.toylab import experiments
+        from gantheory.toylab import plots
 
         run, still = toy_gan_run(target_name, fast)
         subset = dataclasses.replace(run, snapshots=[s for s in run.snapshots
                                                      if s.step in still])
         name = f"toy-gan-{target_name}"
-        return [experiments.plot_evolution(subset, out_dir / f"{name}.png"),
-                experiments.animate_evolution(run, out_dir / f"{name}.gif")]
+        return [plots.plot_evolution(subset, out_dir / f"{name}.png"),
+                plots.animate_evolution(run, out_dir / f"{name}.gif")]
 
     draw.__doc__ = (f"A toy GAN on the {target_name}: samples, D and the KDE-estimated D* "
                     "over training, as a grid of snapshots and an animated GIF.")
@@ -74,13 +72,13 @@ def draw_mode_collapse(out_dir: Path, fast: bool) -> list:
 
     Fast: the ring, the four methods with published rows, 3 seeds, 600 steps, networks of
     width 64 (the toy lab's are 128). Full: the ring and the grid, every method of
-    :data:`gantheory.toylab.config.METHODS`, 10 seeds, 3000 steps, the toy lab's networks
+    :data:`gantheory.toyconfig.METHODS`, 10 seeds, 3000 steps, the toy lab's networks
     (the defaults of ``gantheory toy``).
     """
     import torch
 
-    from gantheory.toylab import experiments
-    from gantheory.toylab.config import METHODS, GANConfig
+    from gantheory.toyconfig import METHODS, GANConfig
+    from gantheory.toylab import experiments, plots
 
     torch.manual_seed(0)
     targets = pick(fast, ("ring", "grid"), ("ring",))
@@ -94,9 +92,8 @@ def draw_mode_collapse(out_dir: Path, fast: bool) -> list:
     for target in targets:
         rows, runs = experiments.mode_collapse(target, methods, seeds, steps, base=base,
                                                progress=False)
-        out.append(experiments.plot_mode_bars(rows, target,
-                                              out_dir / f"mode-collapse-{target}.png"))
-        out.append(experiments.plot_samples(runs, out_dir / f"mode-collapse-{target}-samples.png"))
+        out.append(plots.plot_mode_bars(rows, target, out_dir / f"mode-collapse-{target}.png"))
+        out.append(plots.plot_samples(runs, out_dir / f"mode-collapse-{target}-samples.png"))
     return out
 
 
@@ -104,37 +101,36 @@ def draw_toy_gan_1d(out_dir: Path, fast: bool) -> list:
     """1-D GANs on two far-apart modes, without and with packing: histograms, D and D*."""
     import torch
 
-    from gantheory.toylab import experiments
+    from gantheory.toylab import experiments, plots
 
     torch.manual_seed(0)
     runs, _ = experiments.one_d(seeds=pick(fast, 8, 4, 2), steps=pick(fast, 1500, 600, 4),
                                 n_snapshots=pick(fast, 6, 4, 2), progress=False)
-    return [experiments.plot_one_d(runs, out_dir / "toy-gan-1d.png")]
+    return [plots.plot_one_d(runs, out_dir / "toy-gan-1d.png")]
 
 
 def draw_saturation(out_dir: Path, fast: bool) -> list:
     """Generator gradient norms of both losses while the discriminator trains (toy lab)."""
     import torch
 
-    from gantheory.toylab import experiments
+    from gantheory.toylab import experiments, plots
 
     torch.manual_seed(0)
     records = experiments.saturation(
         d_steps=pick(fast, (0, 10, 30, 100, 300, 1000), (0, 10, 30, 100, 300), (0, 3)),
         seeds=pick(fast, 5, 2, 1))
-    return [experiments.plot_saturation(records, out_dir / "saturation-toy.png")]
+    return [plots.plot_saturation(records, out_dir / "saturation-toy.png")]
 
 
 def draw_dirac(out_dir: Path, fast: bool) -> list:
     """Dirac-GAN vector fields and trajectories of every method (cheap in every mode)."""
-    from gantheory.toylab import experiments
+    from gantheory.toylab import plots
 
-    return [experiments.plot_dirac(out_dir / "dirac-gan.png",
-                                   n_steps=pick(fast, 600, 600, 60))]
+    return [plots.plot_dirac(out_dir / "dirac-gan.png", n_steps=pick(fast, 600, 600, 60))]
 
 
 def _toy_vae_config(fast: bool, latent_dim: int = 2):
-    from gantheory.toylab.config import VAEConfig
+    from gantheory.toyconfig import VAEConfig
 
     return VAEConfig(latent_dim=latent_dim, steps=pick(fast, 3000, 1500, 4),
                      hidden=pick(fast, (128, 128), (128, 128), (8,)))
@@ -144,95 +140,24 @@ def draw_toy_vae(out_dir: Path, fast: bool) -> list:
     """A VAE with a 2-D latent on the ring: samples, encoder means, decoded latent grid."""
     import torch
 
-    from gantheory.toylab import experiments
+    from gantheory.toylab import experiments, plots
 
     torch.manual_seed(0)
     config = _toy_vae_config(fast)
     run, _ = experiments.vae_modes("ring", seeds=pick(fast, 10, 1), steps=config.steps,
                                    config=config, progress=False)
-    return [experiments.plot_vae(run, out_dir / "toy-vae-latent.png")]
-
-
-def latent_size_target(dim: int = 8, decay: float = 1.6, seed: int = 0):
-    r"""A correlated Gaussian in ``dim`` dimensions with standard deviations
-    :math:`\sigma_k = \text{decay}^{-k}`, :math:`k = 0, \dots, d-1`, along random orthogonal
-    directions: :math:`\Sigma = R \operatorname{diag}(\sigma^2) R^\top`.
-
-    The rotation matters: a VAE's decoder has a diagonal covariance, so an axis-aligned
-    Gaussian needs no latent at all (the posterior collapses, KL = 0); rotated, each latent
-    dimension buys reconstruction along one more principal direction, and the directions whose
-    variance is below what the decoder's noise absorbs stay unused (probabilistic PCA).
-
-    Examples
-    --------
-    >>> t = latent_size_target()
-    >>> t.dim, bool(np.allclose(np.linalg.eigvalsh(t.cov)[::-1], 1.6 ** (-2.0 * np.arange(8))))
-    (8, True)
-    """
-    from gantheory.distributions import Gaussian
-
-    rotation, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(dim, dim)))
-    variances = float(decay) ** (-2.0 * np.arange(dim))
-    return Gaussian(np.zeros(dim), rotation @ np.diag(variances) @ rotation.T)
-
-
-def vae_latent_sizes(latent_dims, fast: bool) -> dict[str, np.ndarray]:
-    r"""Train toy VAEs on :func:`latent_size_target` with each latent size; the ELBO terms.
-
-    Returns arrays over ``latent_dims``: ``kl`` and ``reconstruction`` (:math:`-\mathbb
-    E_q[\log p(x|z)]`), means over the seeds of each seed's mean over the last tenth of the
-    steps, with their standard errors ``kl_se`` and ``reconstruction_se`` (NaN for one seed).
-    """
-    from gantheory.toylab.config import VAEConfig
-    from gantheory.toylab.vae import train_vae
-
-    target = latent_size_target()
-    seeds = pick(fast, 5, 2, 1)
-    out: dict[str, list[float]] = {k: [] for k in ("kl", "kl_se", "reconstruction",
-                                                   "reconstruction_se")}
-    for j in latent_dims:
-        config = VAEConfig(latent_dim=int(j), steps=pick(fast, 5000, 1000, 4),
-                           hidden=pick(fast, (128, 128), (64, 64), (8,)))
-        run = train_vae(config, target, seeds, progress=False)
-        tail = max(1, len(run.kl) // 10)
-        for key, values in (("kl", run.kl[-tail:].mean(0)),
-                            ("reconstruction", -run.log_likelihood[-tail:].mean(0))):
-            out[key].append(float(values.mean()))
-            out[key + "_se"].append(float(values.std(ddof=1) / np.sqrt(len(values)))
-                                    if len(values) > 1 else float("nan"))
-    return {k: np.asarray(v) for k, v in out.items()}
+    return [plots.plot_vae(run, out_dir / "toy-vae-latent.png")]
 
 
 def draw_vae_latent_size(out_dir: Path, fast: bool) -> list:
     r"""The KL term and the reconstruction term of toy VAEs against latent size."""
     import torch
 
-    from gantheory import plotting
+    from gantheory.toylab import experiments, plots
 
     torch.manual_seed(0)
-    dims = np.array(pick(fast, (1, 2, 3, 4, 5, 6, 8), (1, 2, 4, 8), (1, 2)))
-    m = vae_latent_sizes(dims, fast)
-    fig, axes = plotting.figure(1, 2, size=(3.3, 2.8), layout="constrained")
-    left, right = axes[0]
-    err = {k: np.nan_to_num(m[k + "_se"]) for k in ("kl", "reconstruction")}
-    left.errorbar(dims, m["kl"], yerr=err["kl"], fmt="o-", color=plotting.CYCLE[1],
-                  capsize=3)
-    left.set_xlabel("latent size J")
-    left.set_ylabel(r"KL$(q(z|x)\,\|\,p(z))$ (nats)")
-    left.set_title("rate: the KL term grows, then saturates")
-    right.errorbar(dims, m["reconstruction"], yerr=err["reconstruction"], fmt="s-",
-                   color=plotting.GENERATOR, capsize=3, label=r"reconstruction $-E_q[\log p(x|z)]$")
-    right.plot(dims, m["reconstruction"] + m["kl"], "^--", color=plotting.DATA,
-               label=r"$-$ELBO = reconstruction + KL")
-    right.set_xlabel("latent size J")
-    right.set_ylabel("nats per sample")
-    right.set_title("distortion: reconstruction falls, then saturates")
-    right.legend(loc="upper right", fontsize=7)
-    for ax in (left, right):
-        ax.set_xticks(dims)
+    dims = pick(fast, (1, 2, 3, 4, 5, 6, 8), (1, 2, 4, 8), (1, 2))
     seeds = pick(fast, 5, 2, 1)
-    fig.suptitle("toy VAEs on a correlated 8-D Gaussian (std $1.6^{-k}$ along random axes): "
-                 f"ELBO terms after training,\nmean ± s.e. over {seeds} "
-                 f"seed{'s' if seeds > 1 else ''} (error bars may be smaller than the markers)")
-    fig.set_label("vae-latent-size")
-    return [fig]
+    terms = experiments.vae_latent_sizes(dims, seeds=seeds, steps=pick(fast, 5000, 1000, 4),
+                                         hidden=pick(fast, (128, 128), (64, 64), (8,)))
+    return [plots.plot_vae_latent_size(dims, terms, seeds)]

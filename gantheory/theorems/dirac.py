@@ -3,7 +3,7 @@ r"""The Dirac-GAN: which training methods converge (Mescheder, Geiger and Nowozi
 Data :math:`\delta_0`, generator :math:`\delta_\theta`, discriminator
 :math:`D_\psi(x) = \psi x`, objective :math:`L(\theta, \psi) = f(\psi\theta) + f(0)`,
 gradient vector field :math:`v = (-\partial_\theta L, \partial_\psi L)` and equilibrium
-:math:`(0, 0)`; the code under test is :mod:`gantheory.toylab.dirac`.
+:math:`(0, 0)`; the code under test is :mod:`gantheory.dirac`.
 
 Every expected value below is derived here by hand, from the paper's formulas, with the
 literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
@@ -15,7 +15,7 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
 
 ``dirac-eigenvalues``
     The Jacobian of the field at the equilibrium, computed by the complex step from the
-    field itself (:func:`~gantheory.toylab.dirac.numerical_jacobian`), and its
+    field itself (:func:`~gantheory.dirac.numerical_jacobian`), and its
     eigenvalues, equal the paper's closed forms (Sec. 2-3; consensus from
     Mescheder et al. 2017, :math:`J - \gamma J^\top J` with :math:`J^\top J = a^2 I`):
 
@@ -58,10 +58,10 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
     alternating ones :math:`\rho = 1` (they cycle), while R1, instance noise and consensus
     have :math:`\rho < 1` (they converge). The check compares
 
-    * :func:`~gantheory.toylab.dirac.spectral_radius` with these hand-derived values;
-    * the class that :func:`~gantheory.toylab.dirac.predict` gives, and the class that
-      :func:`~gantheory.toylab.dirac.classify` gives to trajectories from
-      :func:`~gantheory.toylab.dirac.simulate` started near the equilibrium, with the
+    * :func:`~gantheory.dirac.spectral_radius` with these hand-derived values;
+    * the class that :func:`~gantheory.dirac.predict` gives, and the class that
+      :func:`~gantheory.dirac.classify` gives to trajectories from
+      :func:`~gantheory.dirac.simulate` started near the equilibrium, with the
       paper's (1 for a match, 0 otherwise);
     * for WGAN without clipping, whose field is linear, the exact growth of simultaneous
       steps, :math:`\|z_n\|^2 = (1 + h^2)^n \|z_0\|^2` (as :math:`M^\top M = (1 + h^2)I`);
@@ -82,26 +82,21 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
 
 Notes
 -----
-The toy-lab module is loaded inside the checks; it is numpy-only, so neither importing the
-catalogue nor ``gantheory verify`` imports torch (a test checks it).
+:mod:`gantheory.dirac` is part of the numeric core: neither importing the catalogue nor
+``gantheory verify`` imports torch (a test checks it).
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 
 import numpy as np
 
+from gantheory import dirac
 from gantheory.theorems.base import Comparison, Configuration, Theorem
 
 #: f'(0) and f''(0) of f(t) = -log(1 + e^{-t}), derived by hand above.
 A, B = 0.5, -0.25
-
-
-def _toylab():
-    """:mod:`gantheory.toylab.dirac` (numpy only; the package imports torch lazily)."""
-    return importlib.import_module("gantheory.toylab.dirac")
 
 
 def _pair(centre: float, disc: float) -> list[complex]:
@@ -143,7 +138,6 @@ def _hand_eigenvalues(method: str, params: dict) -> list[complex]:
 
 
 def _check_eigenvalues(config: Configuration) -> list[Comparison]:
-    dirac = _toylab()
     method, params = config["method"], dict(config["params"])
     if method == "wgan-gp":
         gamma, g0, delta = params["gamma"], params["g0"], 1e-3
@@ -231,7 +225,6 @@ _STARTS = ([0.05, -0.02], [0.05, 0.04])
 
 
 def _check_dynamics(config: Configuration) -> list[Comparison]:
-    dirac = _toylab()
     method, update, params = config["method"], config["update"], dict(config["params"])
     h, n = config["step"], config["n_steps"]
     expected = config["expected"]

@@ -88,6 +88,7 @@ from gantheory.divergences.closed_form import chi2_gaussian
 from gantheory.divergences.fdiv import TABLE, FGenerator
 from gantheory.divergences.numerical import integrate
 from gantheory.divergences.quadrature import domain_breakpoints
+from gantheory.stats import mean_and_standard_error
 from gantheory.theorems.base import Comparison, Configuration, Theorem
 
 __all__ = ["F_GAN", "OPTIMAL_LOGIT", "THEOREMS", "chi2_gaussian"]
@@ -277,9 +278,7 @@ def _monte_carlo_mean(
     dist: Any, h: Callable[[np.ndarray], np.ndarray], seed: int, n_samples: int
 ) -> tuple[float, float]:
     """Sample mean of ``h`` under ``dist`` and its standard error."""
-    x = dist.sample(n_samples, seed=seed)
-    values = h(x)
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
+    return mean_and_standard_error(h(dist.sample(n_samples, seed=seed)))
 
 
 class _References:

@@ -69,7 +69,8 @@ that small need a quadrature tolerance far below the default 1e-10 (at the defau
 upper bound), hence ``minimax_atol`` :math:`= 10^{-10}\,\Phi(-\theta/2)` there, and the
 relative comparisons on a log scale.
 
-Every side is computed independently: the pathwise gradients by one quadrature each, the
+Every side is computed independently: the pathwise gradients by one quadrature each
+(:func:`gantheory.generator_gradients.pathwise_gradients`, the code under test), the
 right-hand sides by Richardson-extrapolated central differences
 (:func:`gantheory.theorems._numerics.derivative`, step :math:`10^{-2}`, error
 :math:`O(h^4)`) of quadrature values of the divergences, and the finite-difference
@@ -85,16 +86,20 @@ nets* (NeurIPS 2014), Theorem 1 and Sec. 3.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from scipy import special
 
+from gantheory import _validation as val
 from gantheory.discriminator import optimal_discriminator
 from gantheory.distributions import Gaussian
 from gantheory.divergences import jsd, kl
-from gantheory.divergences.numerical import integrate
+from gantheory.generator_gradients import (
+    GENERATOR_PARAMETERS,
+    expectation_under_generator,
+    pathwise_gradients,
+)
 from gantheory.presets import bimodal
 from gantheory.theorems._numerics import derivative
 from gantheory.theorems.base import Comparison, Configuration, Theorem
@@ -104,7 +109,6 @@ __all__ = [
     "THEOREMS",
     "VANISHING_GRADIENT",
     "finite_difference_gradients",
-    "pathwise_gradients",
 ]
 
 #: Step of the finite differences in theta (Richardson-extrapolated, error O(h^4)).
@@ -112,17 +116,9 @@ _FD_STEP = 2e-3
 #: Relative quadrature tolerance of the minimax integrals in the vanishing-gradient check,
 #: whose gradients reach 1e-14: the tolerance is this times Phi(-theta/2), their scale.
 _RELATIVE_ATOL = 1e-10
-#: The generator parameters theta can stand for.
-_PARAMETERS = ("loc", "scale")
 
 
 # -- the generator family ---------------------------------------------------------------------
-def _check_wrt(wrt: str) -> str:
-    if wrt not in _PARAMETERS:
-        raise ValueError(f"wrt must be one of {_PARAMETERS}; got {wrt!r}")
-    return wrt
-
-
 def _generator(loc: float, scale: float, wrt: str, theta: float) -> Gaussian:
     r""":math:`p_\theta`: :math:`\mathcal N(\theta, s^2)` or :math:`\mathcal N(\mu, \theta^2)`."""
     if wrt == "loc":
@@ -130,94 +126,7 @@ def _generator(loc: float, scale: float, wrt: str, theta: float) -> Gaussian:
     return Gaussian(loc, theta**2)
 
 
-def _expectation_under_generator(
-    p_data: Any, p_g: Any, h: Callable[[np.ndarray], np.ndarray], atol: float | None = None
-) -> float:
-    r""":math:`\int p_g(x)\, h(x)\, dx` by quadrature (the data only shape the domain)."""
-
-    def integrand(x: np.ndarray, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
-        return np.exp(lq) * h(x)
-
-    return integrate(p_data, p_g, integrand, method="quadrature", atol=atol).value
-
-
-# -- the two ways to the generator gradients --------------------------------------------------
-def pathwise_gradients(
-    p_data: Any,
-    loc: float,
-    scale: float,
-    *,
-    wrt: str = "loc",
-    atol: float | None = None,
-    minimax_atol: float | None = None,
-) -> tuple[float, float]:
-    r"""Pathwise generator gradients at :math:`p_{\theta_0} = \mathcal N(\mu, s^2)`, :math:`D^*`
-    fixed.
-
-    .. math::
-
-        -\mathbb E_{p_{\theta_0}}\bigl[\dot g\,(1 - D^*)\,\Delta\bigr], \qquad
-        -\mathbb E_{p_{\theta_0}}\bigl[\dot g\,D^*\,\Delta\bigr], \qquad
-        \Delta = \partial_x \log p_\text{data} - \partial_x \log p_{\theta_0},
-
-    with :math:`\dot g = 1` (``wrt="loc"``) or :math:`\dot g = (x - \mu)/s` (``wrt="scale"``),
-    and :math:`1 - D^* = \sigma(-\ell)`, :math:`D^* = \sigma(\ell)` taken from the logit
-    :math:`\ell = \log p_\text{data} - \log p_{\theta_0}` (no ratio of densities is formed).
-
-    Parameters
-    ----------
-    p_data : Distribution
-        1-D data distribution with ``score`` and ``logpdf``.
-    loc, scale : float
-        The generator :math:`\mathcal N(\mu, s^2)` at which the gradients are taken, and whose
-        optimal discriminator is held fixed.
-    wrt : {"loc", "scale"}
-        The parameter :math:`\theta`: the location :math:`\mu` or the scale :math:`s`.
-    atol : float, optional
-        Quadrature tolerance (default 1e-10).
-    minimax_atol : float, optional
-        Quadrature tolerance of the minimax integral (default ``atol``): set it far below
-        1e-10 where that gradient is tiny.
-
-    Returns
-    -------
-    (float, float)
-        :math:`\nabla_\theta \mathbb E[-\log D^*(g_\theta(z))]` (non-saturating) and
-        :math:`\nabla_\theta \mathbb E[\log(1 - D^*(g_\theta(z)))]` (minimax).
-
-    Examples
-    --------
-    >>> from gantheory import Gaussian
-    >>> ns, mm = pathwise_gradients(Gaussian(0.0, 1.0), 2.0, 1.0)
-    >>> round(ns + mm, 10)  # d/dtheta KL(N(theta, 1) || N(0, 1)) = theta
-    2.0
-    >>> ns, mm = pathwise_gradients(Gaussian(0.0, 1.0), 0.0, 2.0, wrt="scale")
-    >>> round(ns + mm, 10)  # d/ds KL(N(0, s^2) || N(0, 1)) = s - 1/s
-    1.5
-    """
-    wrt = _check_wrt(wrt)
-    p_g = Gaussian(loc, scale**2)
-    d_star = optimal_discriminator(p_data, p_g)
-
-    def path_times_score_difference(x: np.ndarray) -> np.ndarray:
-        x1 = x[:, 0]
-        dg = 1.0 if wrt == "loc" else (x1 - loc) / scale
-        return dg * (p_data.score(x1) - p_g.score(x1))
-
-    def ns(x: np.ndarray) -> np.ndarray:
-        return -special.expit(-d_star.logit(x[:, 0])) * path_times_score_difference(x)
-
-    def mm(x: np.ndarray) -> np.ndarray:
-        return -special.expit(d_star.logit(x[:, 0])) * path_times_score_difference(x)
-
-    return (
-        _expectation_under_generator(p_data, p_g, ns, atol),
-        _expectation_under_generator(
-            p_data, p_g, mm, atol if minimax_atol is None else minimax_atol
-        ),
-    )
-
-
+# -- the second way to the generator gradients (the first is the core's pathwise_gradients) ----
 def finite_difference_gradients(
     p_data: Any,
     loc: float,
@@ -259,12 +168,12 @@ def finite_difference_gradients(
     >>> round(ns + mm, 8)
     2.0
     """
-    wrt = _check_wrt(wrt)
+    wrt = val.check_choice(wrt, "wrt", GENERATOR_PARAMETERS)
     theta0 = loc if wrt == "loc" else scale
     d_star = optimal_discriminator(p_data, Gaussian(loc, scale**2))
 
     def ns(theta: float) -> float:
-        return _expectation_under_generator(
+        return expectation_under_generator(
             p_data,
             _generator(loc, scale, wrt, theta),
             lambda x: -special.log_expit(d_star.logit(x[:, 0])),
@@ -272,7 +181,7 @@ def finite_difference_gradients(
         )
 
     def mm(theta: float) -> float:
-        return _expectation_under_generator(
+        return expectation_under_generator(
             p_data,
             _generator(loc, scale, wrt, theta),
             lambda x: special.log_expit(-d_star.logit(x[:, 0])),

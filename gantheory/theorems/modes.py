@@ -4,7 +4,8 @@ Fit :math:`q_\theta = \mathcal N(m, s^2)` to a well separated bimodal mixture
 :math:`p = w_1\,\mathcal N(\mu_1, \sigma^2) + w_2\,\mathcal N(\mu_2, \sigma^2)` by
 minimising a divergence over :math:`\theta = (m, \log s)`, each divergence evaluated by
 quadrature on the exact densities and minimised by BFGS with finite-difference gradients
-(:func:`fit_gaussian`); nothing of the answer enters the optimisation.
+(:func:`gantheory.gaussian_fit.fit_gaussian`); nothing of the answer enters the
+optimisation.
 
 * **Forward KL** (maximum likelihood), :math:`\min_\theta \mathrm{KL}(p\|q_\theta)`. Since
 
@@ -78,22 +79,17 @@ Goodfellow, *NIPS 2016 tutorial: generative adversarial networks*, Fig. 5.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from gantheory.distributions import Gaussian
 from gantheory.divergences import entropy, jsd, kl
+from gantheory.gaussian_fit import fit_gaussian
 from gantheory.presets import bimodal
 from gantheory.theorems.base import Comparison, Configuration, Theorem
 
-__all__ = ["MODE_SEEKING", "THEOREMS", "fit_gaussian"]
-
-#: BFGS stops when the gradient (finite differences of a quadrature value) is below this;
-#: the forward fit's moments come out within about 2e-7.
-_OPTIONS = {"gtol": 1e-7, "maxiter": 200}
+__all__ = ["MODE_SEEKING", "THEOREMS"]
 
 #: Where the reverse-KL fit starts, as (m, log s): off the symmetric point, which is a local
 #: minimum.
@@ -105,46 +101,6 @@ _MODE_FIT = 0.01
 
 #: Allowed gap below -log w_k of the reverse-KL minimum (measured: 9.4e-5 and 6e-5).
 _KL_GAP = 1e-3
-
-
-def fit_gaussian(
-    objective: Callable[[Gaussian], float], start: tuple[float, float]
-) -> tuple[float, float]:
-    r"""Minimise ``objective(N(m, s^2))`` over :math:`(m, \log s)` by BFGS.
-
-    .. math::
-
-        (\hat m, \log \hat s) = \arg\min_{(m, \log s) \in \mathbb R^2}
-        \mathrm{objective}\bigl(\mathcal N(m, s^2)\bigr),
-
-    a local minimum reached from ``start``. The gradient is taken by finite differences of
-    the objective: nothing of the theory (moments, modes) enters the optimisation.
-
-    Parameters
-    ----------
-    objective : callable
-        Maps a 1-D :class:`~gantheory.Gaussian` to the value to minimise.
-    start : (float, float)
-        Initial :math:`(m, \log s)`.
-
-    Returns
-    -------
-    (m, s) : tuple of float
-        The minimiser found, as mean and standard deviation.
-
-    Examples
-    --------
-    >>> from gantheory import Gaussian, kl
-    >>> m, s = fit_gaussian(lambda q: kl(Gaussian(1.0, 4.0), q).value, (0.0, 0.0))
-    >>> round(m, 5), round(s, 5)
-    (1.0, 2.0)
-    """
-
-    def loss(theta: np.ndarray) -> float:
-        return objective(Gaussian(theta[0], np.exp(2.0 * theta[1])))
-
-    res = optimize.minimize(loss, np.array(start, dtype=float), method="BFGS", options=_OPTIONS)
-    return float(res.x[0]), float(np.exp(res.x[1]))
 
 
 def _check_modes(config: Configuration) -> list[Comparison]:

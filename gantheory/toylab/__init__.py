@@ -1,9 +1,12 @@
 r"""The toy lab: GANs and VAEs trained on toy targets with known densities, many seeds at once.
 
+This package is the torch part; it imports the numeric core plainly. The configurations and
+registries (:mod:`gantheory.toyconfig`), the mode metrics (:mod:`gantheory.sample_metrics`),
+the kernel density estimate (:mod:`gantheory.kde`) and the Dirac-GAN (:mod:`gantheory.dirac`)
+need no torch and live in the core.
+
 Modules
 -------
-:mod:`~gantheory.toylab.config`
-    :class:`GANConfig`, :class:`VAEConfig` and the named methods of the experiments.
 :mod:`~gantheory.toylab.nets`
     Stacked MLPs (``M`` seeds in one set of tensors), maxout layers.
 :mod:`~gantheory.toylab.optim`
@@ -12,43 +15,17 @@ Modules
     Drawing the targets in torch on the training device.
 :mod:`~gantheory.toylab.gan`, :mod:`~gantheory.toylab.vae`
     Goodfellow's Algorithm 1 and a small VAE for ``M`` seeds as one batched computation.
-:mod:`~gantheory.toylab.metrics`
-    Mode coverage (the PacGAN/VEEGAN protocol) and exact-density metrics (numpy only).
-:mod:`~gantheory.toylab.dirac`
-    Dirac-GAN dynamics (numpy only).
 :mod:`~gantheory.toylab.experiments`
-    The experiments of ``gantheory toy``: results tables beside published rows, figures.
-
-Importing this package is cheap; ``metrics`` and ``dirac`` never import torch, the
-training modules do.
+    The experiments of ``gantheory toy``: they train and return data (rows, records, runs).
+:mod:`~gantheory.toylab.reporting`
+    Their tables: markdown beside the published rows, CSV.
+:mod:`~gantheory.toylab.plots`
+    One plot function per figure (the only module here that imports matplotlib).
+:mod:`~gantheory.toylab.runner`
+    What each ``gantheory toy`` subcommand writes: tables, snapshots, figures, provenance.
 """
 
-import importlib
+from gantheory.toylab.gan import GANRun, GANTrainer, StepNoise, train_gan
+from gantheory.toylab.vae import VAERun, train_vae
 
-# Lazy exports (PEP 562): ``gantheory.toylab.metrics`` and ``.dirac`` are numpy-only and
-# ``gantheory verify`` imports ``dirac`` without paying for torch; the names below load
-# their (torch) modules on first use.
-_EXPORTS = {
-    "METHODS": "config",
-    "GANConfig": "config",
-    "VAEConfig": "config",
-    "method_config": "config",
-    "GANRun": "gan",
-    "GANTrainer": "gan",
-    "StepNoise": "gan",
-    "train_gan": "gan",
-    "VAERun": "vae",
-    "train_vae": "vae",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"gantheory.toylab.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module 'gantheory.toylab' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__ = ["GANRun", "GANTrainer", "StepNoise", "VAERun", "train_gan", "train_vae"]

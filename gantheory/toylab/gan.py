@@ -3,15 +3,15 @@ r"""Goodfellow's Algorithm 1 on toy targets, for many seeds as one batched compu
 For every generator step, :math:`k` discriminator steps on fresh batches, then one generator
 step (Goodfellow et al. 2014, Algorithm 1), with any loss pair and regulariser of
 :mod:`gantheory.losses`, PacGAN packing, unrolled discriminator steps and instance noise
-(:class:`~gantheory.toylab.config.GANConfig`).
+(:class:`~gantheory.toyconfig.GANConfig`).
 
 **Many seeds at once.** ``M`` generators and ``M`` discriminators live in stacked parameters
 (:mod:`gantheory.toylab.nets`). The objective that is differentiated is the *sum over seeds of
 each seed's batch mean*, so seed :math:`i` gets the gradient of its own loss and nothing else;
 the optimisers are element-wise. All randomness of a step (latents, data, instance noise) is
 drawn *outside* the step function (:class:`StepNoise`): seed :math:`i` of a batch given
-``noise.seeds(i)`` follows the trajectory it follows alone, to float rounding. (The WGAN-GP
-interpolation coefficients and DRAGAN perturbations are drawn inside the penalty, from the
+``noise.seeds(i)`` follows the trajectory it follows alone, to float rounding. (The gradient
+penalty's interpolation coefficients and DRAGAN perturbations are drawn inside the penalty, from the
 run's generator; those runs are reproducible but not seed-separable.)
 
 Shapes: ``M`` seeds, ``N`` = ``batch_size`` discriminator inputs per seed, ``m`` = ``pack``,
@@ -30,7 +30,7 @@ from tqdm.auto import tqdm
 
 from gantheory import losses
 from gantheory.distributions import GaussianMixture
-from gantheory.toylab.config import GANConfig
+from gantheory.toyconfig import GANConfig
 from gantheory.toylab.data import MixtureSampler
 from gantheory.toylab.nets import StackedMLP
 from gantheory.toylab.optim import StackedAdam, StackedSGD
@@ -57,11 +57,11 @@ class StepNoise:
 
     Attributes
     ----------
-    z_d : torch.Tensor, shape (k, M, N m, z_dim)
+    z_d : torch.Tensor, shape (k, M, N m, latent_dim)
         Latents of the ``k`` discriminator steps.
     real : torch.Tensor, shape (k, M, N m, d)
         Data of the discriminator steps.
-    z_g : torch.Tensor, shape (M, N m, z_dim)
+    z_g : torch.Tensor, shape (M, N m, latent_dim)
         Latents of the generator step.
     real_g : torch.Tensor, shape (M, N m, d)
         Data of the generator step (used by unrolled steps only).
@@ -150,7 +150,7 @@ class GANRun:
     @torch.no_grad()
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` generator samples per seed, shape ``(M, n, d)``, from latents of ``seed``."""
-        return sample_generator(self.generator, self.g_params, n, self.config.z_dim, seed)
+        return sample_generator(self.generator, self.g_params, n, self.config.latent_dim, seed)
 
     @torch.no_grad()
     def discriminator_logits(self, x: np.ndarray) -> np.ndarray:
@@ -172,11 +172,11 @@ def discriminator_outputs(discriminator: StackedMLP, d_params: Sequence[torch.Te
 
 
 def sample_generator(generator: StackedMLP, g_params: Sequence[torch.Tensor], n: int,
-                     z_dim: int, seed: int = 0) -> np.ndarray:
+                     latent_dim: int, seed: int = 0) -> np.ndarray:
     """``n`` samples of every seed's generator from one shared set of latents."""
     p0 = g_params[0]
     g = torch.Generator(device=p0.device).manual_seed(seed)
-    z = torch.randn(1, n, z_dim, generator=g, device=p0.device, dtype=p0.dtype)
+    z = torch.randn(1, n, latent_dim, generator=g, device=p0.device, dtype=p0.dtype)
     with torch.no_grad():
         return generator.apply(g_params, z.expand(p0.shape[0], -1, -1)).cpu().numpy()
 
@@ -200,7 +200,7 @@ class GANTrainer:
     Examples
     --------
     >>> from gantheory.presets import ring
-    >>> from gantheory.toylab.config import GANConfig
+    >>> from gantheory.toyconfig import GANConfig
     >>> cfg = GANConfig(steps=3, batch_size=8, g_hidden=(8,), d_hidden=(8,))
     >>> run = GANTrainer(cfg, ring(), seeds=[0, 1]).run(progress=False)
     >>> run.d_loss.shape, run.sample(5).shape
@@ -219,7 +219,8 @@ class GANTrainer:
         self.seeds = list(seeds)
         dim = target.dim
         self.dim = dim
-        self.generator = StackedMLP(config.z_dim, dim, config.g_hidden, config.g_activation)
+        self.generator = StackedMLP(config.latent_dim, dim, config.g_hidden,
+                                    config.g_activation)
         self.discriminator = StackedMLP(dim * config.pack, 1, config.d_hidden,
                                         config.d_activation, config.d_pieces)
         # The generator's seed stream is the seed; the discriminator's is offset so the two
@@ -244,9 +245,9 @@ class GANTrainer:
         cfg, m = self.config, len(self.seeds)
         n = cfg.batch_size * cfg.pack
         kw = {"generator": self.rng, "device": self.device}
-        z_d = torch.randn(cfg.d_steps, m, n, cfg.z_dim, **kw)
+        z_d = torch.randn(cfg.d_steps, m, n, cfg.latent_dim, **kw)
         real = self.sampler.sample((cfg.d_steps, m, n), self.rng)
-        z_g = torch.randn(m, n, cfg.z_dim, **kw)
+        z_g = torch.randn(m, n, cfg.latent_dim, **kw)
         real_g = self.sampler.sample((m, n), self.rng) if cfg.unroll else real[-1]
         noise_d = noise_g = None
         if cfg.instance_noise > 0:
@@ -297,7 +298,7 @@ class GANTrainer:
             flat_real = real_in.reshape(-1, real_in.shape[-1]).detach()
             flat_fake = fake_in.reshape(-1, fake_in.shape[-1]).detach()
             w = cfg.penalty_weight
-            if cfg.penalty == "wgan-gp":
+            if cfg.penalty == "gradient-penalty":
                 pen = losses.gradient_penalty(critic, flat_real, flat_fake, weight=w,
                                               generator=self.rng)
             elif cfg.penalty == "r1":
@@ -418,7 +419,7 @@ class GANTrainer:
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` samples per seed from the current generators, shape ``(M, n, d)``."""
-        return sample_generator(self.generator, self.g_params, n, self.config.z_dim, seed)
+        return sample_generator(self.generator, self.g_params, n, self.config.latent_dim, seed)
 
     def snapshot(self, step: int, n: int, grid: np.ndarray | None = None) -> Snapshot:
         """Samples of the current generators and, on ``grid``, the discriminators' outputs."""
@@ -437,8 +438,8 @@ def train_gan(config: GANConfig, target: GaussianMixture, seeds: Sequence[int] |
     Examples
     --------
     >>> from gantheory.presets import bimodal
-    >>> from gantheory.toylab.config import GANConfig
-    >>> cfg = GANConfig(steps=2, batch_size=4, g_hidden=(4,), d_hidden=(4,), z_dim=1)
+    >>> from gantheory.toyconfig import GANConfig
+    >>> cfg = GANConfig(steps=2, batch_size=4, g_hidden=(4,), d_hidden=(4,), latent_dim=1)
     >>> train_gan(cfg, bimodal(), seeds=3, progress=False).g_loss.shape
     (2, 3)
     """

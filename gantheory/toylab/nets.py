@@ -107,10 +107,6 @@ class StackedMLP:
         out = [(a, b * self.pieces) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
         return out + [(sizes[-1], self.d_out)]
 
-    def n_parameters(self) -> int:
-        """Parameters of one network of the stack."""
-        return sum(a * b + b for a, b in self.shapes)
-
     def init(self, seeds: Sequence[int], *, device: torch.device | str = "cpu",
              dtype: torch.dtype = torch.float32) -> list[torch.Tensor]:
         """Parameters ``[W_0, b_0, W_1, b_1, ...]``, ``W_l`` of shape ``(M, fan_in, fan_out)``

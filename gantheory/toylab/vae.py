@@ -30,7 +30,7 @@ from tqdm.auto import tqdm
 
 from gantheory import losses
 from gantheory.distributions import GaussianMixture
-from gantheory.toylab.config import VAEConfig
+from gantheory.toyconfig import VAEConfig
 from gantheory.toylab.data import MixtureSampler
 from gantheory.toylab.nets import StackedMLP
 from gantheory.toylab.optim import StackedAdam
@@ -67,6 +67,13 @@ class VAERun:
         out = self.decoder.apply(self.dec_params, z)
         mean, logvar = out.chunk(2, dim=-1)
         return mean, logvar.clamp(min=self.config.min_logvar)
+
+    @torch.no_grad()
+    def decoded_means(self, z: np.ndarray) -> np.ndarray:
+        """Decoder means of latents ``z`` ``(P, J)`` under every seed's decoder: ``(M, P, d)``."""
+        p0 = self.dec_params[0]
+        zz = torch.as_tensor(np.asarray(z), dtype=p0.dtype, device=p0.device)
+        return self.decode(zz.expand(len(self.seeds), -1, -1))[0].cpu().numpy()
 
     @torch.no_grad()
     def sample(self, n: int, seed: int = 0, *, noisy: bool = True) -> np.ndarray:

@@ -1,4 +1,7 @@
-r"""Configurations of the toy lab as dataclasses, and the named training methods.
+r"""The toy lab's registries and configurations, without torch.
+
+The command line reads its choices here (``gantheory toy --help`` does not import torch):
+:data:`EXPERIMENTS`, the targets of :data:`TARGETS` and the methods of :data:`METHODS`.
 
 A :class:`GANConfig` says everything a toy GAN run needs: the networks, the loss pair, the
 regulariser, PacGAN packing, unrolling, instance noise, Goodfellow's ``k`` discriminator steps
@@ -18,9 +21,23 @@ import dataclasses
 from dataclasses import dataclass
 
 from gantheory import _validation as val
+from gantheory import presets
+from gantheory.distributions import GaussianMixture
+from gantheory.errors import UsageError
+
+#: The experiments of ``gantheory toy``, one subcommand each.
+EXPERIMENTS: dict[str, str] = {
+    "modes": "mode collapse on the ring or grid: every method over many seeds",
+    "vae": "the toy VAE on the ring or grid, measured like a GAN",
+    "one-d": "1-D GANs on two far-apart modes, without and with packing",
+    "saturation": "saturating vs non-saturating generator gradients as D improves",
+    "dirac": "Dirac-GAN: eigenvalues, predicted and simulated behaviour of each method",
+}
+#: The named 2-D targets of the mode-collapse experiments (PacGAN's ring of 8, grid of 25).
+TARGETS = {"ring": presets.ring, "grid": presets.grid}
 
 D_LOSSES = ("minimax", "non-saturating", "lsgan", "hinge", "wasserstein")
-PENALTIES = (None, "wgan-gp", "r1", "r2", "dragan")
+PENALTIES = (None, "gradient-penalty", "r1", "r2", "dragan")
 OPTIMIZERS = ("adam", "sgd")
 
 
@@ -36,10 +53,13 @@ class GANConfig:
         saturating game of Goodfellow et al. 2014), ``"non-saturating"`` (same discriminator,
         generator :math:`-\mathbb E\log D(G(z))`), ``"lsgan"``, ``"hinge"``, ``"wasserstein"``.
     penalty : str or None
-        ``"wgan-gp"`` (at interpolates), ``"r1"`` (at data), ``"r2"`` (at samples),
-        ``"dragan"``, or None.
+        ``"gradient-penalty"`` (Gulrajani et al. 2017: :math:`\lambda\,\mathbb E(\|\nabla
+        D(\hat x)\| - 1)^2` at interpolates :math:`\hat x` of real and generated points, one
+        per sample, :func:`gantheory.losses.gradient_penalty`), ``"r1"`` (at data), ``"r2"``
+        (at samples), ``"dragan"``, or None. The method ``"wgan-gp"`` of :data:`METHODS` is
+        the Wasserstein loss with this penalty.
     penalty_weight : float
-        :math:`\lambda` of WGAN-GP and DRAGAN, :math:`\gamma` of R1/R2 (penalty
+        :math:`\lambda` of the gradient penalty and DRAGAN, :math:`\gamma` of R1/R2 (penalty
         :math:`\frac\gamma2 \mathbb E\|\nabla D\|^2`).
     weight_clip : float or None
         Clip every discriminator parameter to :math:`[-c, c]` after each step (WGAN).
@@ -58,7 +78,7 @@ class GANConfig:
         Generator steps.
     batch_size : int
         Discriminator inputs per seed and step (each of ``pack`` samples).
-    z_dim : int
+    latent_dim : int
         Latent size; :math:`z \sim N(0, I)`.
     g_hidden, d_hidden : tuple of int
         Hidden widths of the generator and discriminator MLPs.
@@ -86,7 +106,7 @@ class GANConfig:
     d_steps: int = 1
     steps: int = 5000
     batch_size: int = 100
-    z_dim: int = 2
+    latent_dim: int = 2
     g_hidden: tuple[int, ...] = (128, 128, 128)
     d_hidden: tuple[int, ...] = (128, 128)
     g_activation: str = "relu"
@@ -105,7 +125,7 @@ class GANConfig:
             raise ValueError(f"penalty must be one of {PENALTIES}; got {self.penalty!r}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {self.optimizer!r}")
-        for name in ("pack", "d_steps", "steps", "batch_size", "z_dim", "d_pieces"):
+        for name in ("pack", "d_steps", "steps", "batch_size", "latent_dim", "d_pieces"):
             val.check_int(getattr(self, name), name, minimum=1)
         val.check_int(self.unroll, "unroll", minimum=0)
         for name in ("penalty_weight", "instance_noise", "momentum"):
@@ -126,10 +146,12 @@ class GANConfig:
 
 
 #: The methods the mode-collapse experiments compare, as changes to a base :class:`GANConfig`.
+#: ``"wgan-gp"`` is WGAN-GP (Gulrajani et al. 2017): the Wasserstein loss with the gradient
+#: penalty at interpolates.
 METHODS: dict[str, dict[str, object]] = {
     "gan": {"loss": "minimax"},
     "non-saturating": {"loss": "non-saturating"},
-    "wgan-gp": {"loss": "wasserstein", "penalty": "wgan-gp", "penalty_weight": 0.1,
+    "wgan-gp": {"loss": "wasserstein", "penalty": "gradient-penalty", "penalty_weight": 0.1,
                 "d_pieces": 1, "d_steps": 5, "betas": (0.5, 0.9)},
     "r1": {"loss": "non-saturating", "penalty": "r1", "penalty_weight": 0.1},
     "pacgan2": {"loss": "non-saturating", "pack": 2},
@@ -151,9 +173,22 @@ def method_config(method: str, base: GANConfig | None = None, **changes: object)
     'r1'
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {sorted(METHODS)}; got {method!r}")
+        raise UsageError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     base = GANConfig() if base is None else base
     return base.replace(**{**METHODS[method], **changes})
+
+
+def target_named(name: str) -> GaussianMixture:
+    """The named 2-D target of the mode-collapse experiments (see :data:`TARGETS`).
+
+    Examples
+    --------
+    >>> target_named("grid").n_components
+    25
+    """
+    if name not in TARGETS:
+        raise UsageError(f"target must be one of {', '.join(TARGETS)}; got {name!r}")
+    return TARGETS[name]()
 
 
 @dataclass(frozen=True)

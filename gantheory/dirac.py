@@ -50,11 +50,13 @@ The public functions:
 * :func:`update_matrix` and :func:`update_eigenvalues` linearise one simultaneous or
   alternating gradient step, and :func:`predict` turns their spectral radius into a class;
 * :func:`simulate` runs the steps (vectorised over initial points) and :func:`classify`
-  names what a trajectory does: ``"converges"``, ``"cycles"`` or ``"diverges"``.
+  names what a trajectory does: ``"converges"``, ``"cycles"`` or ``"diverges"``;
+* :func:`behaviour_table` puts every method's eigenvalues, predictions and simulated
+  classes in one table.
 
 Examples
 --------
->>> from gantheory.toylab import dirac
+>>> from gantheory import dirac
 >>> dirac.eigenvalues("gan")
 array([0.-0.5j, 0.+0.5j])
 >>> dirac.eigenvalues("r1", gamma=2.0)
@@ -67,8 +69,8 @@ array([-1.8660254+0.j, -0.1339746+0.j])
 
 Notes
 -----
-Only :mod:`numpy` is needed; this module does not import torch. (Importing it through the
-package :mod:`gantheory.toylab` runs that package's ``__init__``, which may.)
+Part of the numeric core: numpy and scipy only, no torch. :func:`behaviour_table` collects
+the predictions and simulations that ``gantheory toy dirac`` writes.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ __all__ = [
     "CLASSES",
     "DEFAULTS",
     "METHODS",
+    "behaviour_table",
     "classify",
     "eigenvalues",
     "jacobian",
@@ -652,3 +655,41 @@ def classify(trajectory: Any, converge_ratio: float = 1e-3, diverge_ratio: float
     converges = finite & (np.max(tail, axis=0) <= converge_ratio * r0)
     out = np.where(diverges, "diverges", np.where(converges, "converges", "cycles"))
     return str(out) if out.ndim == 0 else out
+
+
+def behaviour_table(step: float = 0.1, n_steps: int = 4000,
+                    start: tuple[float, float] = (0.1, 0.1)) -> list[dict[str, object]]:
+    r"""Per method, the Jacobian's eigenvalues at the equilibrium and what the steps do.
+
+    One row per method of :data:`METHODS`, at its :data:`DEFAULTS`: the closed-form
+    eigenvalues (:func:`eigenvalues`), the complex-step ones and their largest difference
+    ``max_difference``, and for each update rule of ``UPDATES`` the class :func:`predict`
+    gives (from the spectral radius of the linearised step) beside the class
+    :func:`classify` gives to ``n_steps`` steps of size ``step`` from ``start``. WGAN-GP's
+    field jumps across :math:`\psi = 0`: it has neither eigenvalues nor a prediction.
+
+    Examples
+    --------
+    >>> rows = behaviour_table(n_steps=400)
+    >>> [(r["method"], r["simultaneous_predicted"], r["alternating_predicted"]) for r in rows[:2]]
+    [('gan', 'diverges', 'cycles'), ('wgan', 'diverges', 'cycles')]
+    """
+    rows = []
+    for method in METHODS:
+        row: dict[str, object] = {"method": method}
+        if method == "wgan-gp":
+            row["eigenvalues"] = "none (penalty not differentiable at psi = 0)"
+            row["numerical"] = ""
+        else:
+            closed = eigenvalues(method)
+            numeric = eigenvalues(method, numerical=True)
+            row["eigenvalues"] = " ".join(f"{e:.6g}" for e in closed)
+            row["numerical"] = " ".join(f"{e:.6g}" for e in numeric)
+            row["max_difference"] = float(np.max(np.abs(closed - numeric)))
+        for update in UPDATES:
+            trajectory = simulate(method, start[0], start[1], step, n_steps, update)
+            row[f"{update}_simulated"] = classify(trajectory)
+            row[f"{update}_predicted"] = ("n/a" if method == "wgan-gp"
+                                          else predict(method, step, update))
+        rows.append(row)
+    return rows

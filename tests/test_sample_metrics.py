@@ -1,29 +1,15 @@
-"""Toy-lab metrics: the PacGAN/VEEGAN mode protocol, mean ± s.e., exact W1, KDE divergences."""
+"""Sample metrics: the PacGAN/VEEGAN mode protocol and the exact W1 in 1-D."""
 
-import ast
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from gantheory import Gaussian, GaussianMixture, Uniform, jsd, wasserstein1
+from gantheory import Gaussian, GaussianMixture, Uniform, wasserstein1
 from gantheory.presets import bimodal, grid, ring
-from gantheory.toylab import metrics
-from gantheory.toylab.metrics import (
-    PROTOCOL_N_SAMPLES,
-    GaussianKDE,
-    kde_jsd,
-    kde_kl,
-    mode_metrics,
-    summarize,
-    w1_to_target_1d,
-)
+from gantheory.sample_metrics import PROTOCOL_N_SAMPLES, mode_metrics, w1_to_target_1d
 
-METRICS_FILE = Path(metrics.__file__)
 #: Standard normal quantile used for the binomial tolerances: P(|Z| > 5) = 5.7e-7.
 Z_TOL = 5.0
 
@@ -277,43 +263,6 @@ def test_isotropic_components_may_have_different_radii():
     assert m.histogram.tolist() == [1, 1]
 
 
-# -- mean ± standard error ------------------------------------------------------------------
-def test_summarize_mean_and_standard_error():
-    values = np.array([6.0, 7.0, 8.0, 6.0, 5.5])
-    s = summarize(values)
-    assert s.mean == pytest.approx(values.mean())
-    assert s.se == pytest.approx(values.std(ddof=1) / math.sqrt(5))
-    assert s.n == 5 and isinstance(s.mean, float)
-    assert str(s) == "6.5 ± 0.45"
-    assert s.format(3) == "6.500 ± 0.447"
-    two_d = summarize(np.array([[1.0, 10.0], [3.0, 10.0]]))
-    np.testing.assert_allclose(two_d.mean, [2.0, 10.0])
-    np.testing.assert_allclose(two_d.se, [1.0, 0.0])
-
-
-def test_summarize_edge_cases():
-    one = summarize([0.25])
-    assert one.mean == 0.25 and math.isnan(one.se) and one.n == 1  # se undefined, documented
-    with_inf = summarize([0.5, np.inf])
-    assert with_inf.mean == math.inf and math.isnan(with_inf.se)
-    with pytest.raises(ValueError, match="NaN"):
-        summarize([1.0, np.nan])
-    with pytest.raises(ValueError, match="at least one value"):
-        summarize([])
-    with pytest.raises(ValueError, match="at least one value"):
-        summarize(3.0)
-    with pytest.raises(TypeError, match="values must be an array of real numbers"):
-        summarize(["x"])
-
-
-def test_summarize_of_a_stack_matches_the_published_table_layout():
-    target = ring()
-    sets = np.stack([np.tile(target.means[:k], (10, 1))[:40] for k in (4, 6, 8, 8)])
-    m = mode_metrics(sets, target)
-    s = summarize(m.modes_captured)
-    assert (s.mean, s.se) == (6.5, pytest.approx(np.std([4, 6, 8, 8], ddof=1) / 2))
-
-
 # -- exact W1 in 1-D -------------------------------------------------------------------------
 TARGETS_1D = [
     Gaussian(0.3, 2.0),
@@ -386,179 +335,3 @@ def test_w1_errors():
         w1_to_target_1d([], Gaussian(0.0, 1.0))
     with pytest.raises(ValueError, match="samples must be finite"):
         w1_to_target_1d([0.0, np.nan], Gaussian(0.0, 1.0))
-
-
-# -- KDE ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("bandwidth", ["scott", "silverman", 0.3])
-def test_kde_matches_scipy(bandwidth):
-    x1 = Gaussian(0.0, 2.0).sample(300, seed=0)
-    x2 = grid().sample(300, seed=1)
-    for x in (x1, x2):
-        kde = GaussianKDE(x, bandwidth)
-        ref = stats.gaussian_kde(x.T, bw_method=bandwidth)
-        q = x[:50] * 1.3 + 0.1
-        np.testing.assert_allclose(kde.logpdf(q), ref.logpdf(q.T), rtol=1e-10, atol=1e-10)
-        np.testing.assert_allclose(kde.kernel_cov, ref.covariance, rtol=1e-12)
-        assert kde.factor == pytest.approx(ref.factor)
-
-
-def test_kde_samples_have_the_smoothed_covariance():
-    x = grid().sample(400, seed=2)
-    kde = GaussianKDE(x, 0.5)
-    y = kde.sample(200_000, seed=0)
-    # Cov of the KDE = (n-1)/n Sigma_hat + H
-    expected = np.cov(x, rowvar=False, ddof=0) + kde.kernel_cov
-    np.testing.assert_allclose(np.cov(y, rowvar=False), expected, rtol=0.02, atol=0.02)
-
-
-def test_kde_errors():
-    with pytest.raises(ValueError, match="singular covariance"):
-        GaussianKDE(np.ones((5, 2)))
-    with pytest.raises(ValueError, match="n >= 2"):
-        GaussianKDE([1.0])
-    with pytest.raises(ValueError, match="bandwidth must be one of"):
-        GaussianKDE([0.0, 1.0], "wide")
-    with pytest.raises(ValueError, match="bandwidth must be a finite positive number"):
-        GaussianKDE([0.0, 1.0], -1.0)
-
-
-def _kl_smoothed(r):
-    """KL(N(0, s^2) || N(0, s^2 (1 + r))) and KL(N(0, s^2 (1 + r)) || N(0, s^2))."""
-    return 0.5 * (1 / (1 + r) - 1 + math.log1p(r)), 0.5 * (r - math.log1p(r))
-
-
-def test_smoothed_gaussian_kl_formulas_match_the_core():
-    from gantheory import kl
-
-    s2, h2 = 4.0, 1.5
-    forward, reverse = _kl_smoothed(h2 / s2)
-    assert forward == pytest.approx(kl(Gaussian(0.5, s2), Gaussian(0.5, s2 + h2)).value)
-    assert reverse == pytest.approx(kl(Gaussian(0.5, s2 + h2), Gaussian(0.5, s2)).value)
-
-
-def test_kde_kl_of_target_samples_is_the_smoothing_bias():
-    # The docstring's statement: for samples of N(mu, s^2) itself the estimate is not 0 but
-    # ~ KL(N(0, s^2) || N(0, s^2 + h^2)); with a wide kernel (beta = 1) that term dominates.
-    mu, s = 0.5, 2.0
-    target = Gaussian(mu, s * s)
-    fwd, rev, js = [], [], []
-    for seed in range(3):
-        x = target.sample(3000, seed=seed)
-        r = kde_kl(x, target, bandwidth=1.0, n_samples=4000, seed=seed)
-        h2 = float(r.kernel_cov[0, 0])
-        assert h2 == pytest.approx(x.var(ddof=1))  # beta = 1: h = s_hat
-        f_ref, r_ref = _kl_smoothed(h2 / s**2)
-        assert r.forward.method == "quadrature" and r.forward.error < 1e-7
-        assert r.reverse.method == "monte_carlo" and r.reverse.error < 0.1 * r_ref
-        fwd.append(r.forward.value / f_ref)
-        rev.append(r.reverse.value / r_ref)
-        j = kde_jsd(x, target, bandwidth=1.0, n_samples=4000, seed=seed)
-        js.append(j.value / jsd(target, Gaussian(mu, s * s + h2)).value)
-    assert np.mean(fwd) == pytest.approx(1.0, abs=0.05)
-    assert np.mean(rev) == pytest.approx(1.0, abs=0.08)
-    assert np.mean(js) == pytest.approx(1.0, abs=0.08)
-
-
-def test_kde_kl_at_scotts_bandwidth_sits_above_the_smoothing_floor():
-    target = Gaussian(0.0, 1.0)
-    n = PROTOCOL_N_SAMPLES
-    ratios = []
-    for seed in range(3):
-        r = kde_kl(target.sample(n, seed=seed), target, n_samples=4000, seed=seed)
-        floor, _ = _kl_smoothed(float(r.kernel_cov[0, 0]))
-        assert floor == pytest.approx(_kl_smoothed(n**-0.4)[0], rel=0.2)  # ~4.5e-4
-        ratios.append(r.forward.value / floor)
-    assert min(ratios) > 1.0  # never below the Jensen bound here; the variance term adds more
-    assert np.mean(ratios) < 20.0
-
-
-def test_kde_kl_quadrature_agrees_with_monte_carlo():
-    target = GaussianMixture([0.3, 0.7], [-2.0, 1.0], [0.3, 0.5])
-    x = Gaussian(0.0, 2.0).sample(400, seed=3)  # a wrong generator
-    quad = kde_kl(x, target, n_samples=20_000, seed=1)
-    mc = kde_kl(x, target, method="monte_carlo", n_samples=20_000, seed=1)
-    assert mc.forward.method == "monte_carlo"
-    assert abs(quad.forward.value - mc.forward.value) <= Z_TOL * mc.forward.error
-    # the two expectations draw from independent streams of the seed: the KDE's are the same
-    assert quad.reverse.value == mc.reverse.value
-    j_quad = kde_jsd(x, target, n_samples=20_000, seed=1)
-    j_mc = kde_jsd(x, target, method="monte_carlo", n_samples=20_000, seed=1)
-    assert j_quad.method == "quadrature+monte_carlo" and j_mc.method == "monte_carlo"
-    assert abs(j_quad.value - j_mc.value) <= Z_TOL * (j_quad.error + j_mc.error)
-
-
-def test_kde_metrics_in_2d_and_their_bounds():
-    target = grid(side=2, spacing=4.0, std=0.5)
-    good = target.sample(600, seed=0)
-    collapsed = target.means[0] + 0.5 * np.random.default_rng(0).standard_normal((600, 2))
-    g, c = kde_kl(good, target, n_samples=5000), kde_kl(collapsed, target, n_samples=5000)
-    assert g.forward.method == "monte_carlo"  # the default from 2-D on
-    assert c.forward.value > g.forward.value + 5 * (c.forward.error + g.forward.error)
-    # mode dropping is punished by the forward KL (about log 4 for 1 of 4 modes kept)
-    assert c.forward.value > 1.0
-    jg, jc = kde_jsd(good, target, n_samples=5000), kde_jsd(collapsed, target, n_samples=5000)
-    assert 0.0 <= jg.value < jc.value <= math.log(2)
-    # far away: JSD = log 2 to rounding
-    assert kde_jsd(good + 100.0, target, n_samples=2000).value == pytest.approx(math.log(2))
-
-
-def test_kde_metrics_are_reproducible_and_report_a_bounded_support_exactly():
-    target = Uniform(0.0, 1.0)
-    x = target.sample(300, seed=0)
-    r = kde_kl(x, target)
-    assert r.reverse.value == math.inf and r.reverse.method == "support"  # KDE > 0 everywhere
-    assert 0.0 < r.forward.value < 0.5
-    assert kde_kl(x, target).forward.value == r.forward.value
-    j = kde_jsd(x, target)
-    assert 0.0 < j.value < math.log(2)
-    assert repr(r).startswith("KDEKL(forward=")
-
-
-def test_kde_metric_errors():
-    target = Gaussian([0.0, 0.0], 1.0)
-    x = target.sample(50, seed=0)
-    with pytest.raises(ValueError, match=r"samples must have shape \(n, 2\)"):
-        kde_kl(x[:, :1], target)
-    with pytest.raises(ValueError, match="one sample set"):
-        kde_kl(np.stack([x, x]), target)
-    with pytest.raises(ValueError, match="method must be one of"):
-        kde_kl(x, target, method="exact")
-    with pytest.raises(ValueError, match="method='quadrature' is available in 1-D and 2-D"):
-        kde_jsd(np.zeros((5, 3)) + np.eye(5, 3), Gaussian(np.zeros(3), 1.0), method="quadrature")
-    with pytest.raises(ValueError, match="n_samples must be >= 2"):
-        kde_kl(x, target, n_samples=1)
-    with pytest.raises(ValueError, match="samples must be finite"):
-        kde_jsd(np.vstack([x, [np.inf, 0.0]]), target)
-    with pytest.raises(TypeError, match="target must be a gantheory distribution"):
-        kde_kl(x, None)
-    from gantheory.presets import line_and_gaussian
-
-    line, _ = line_and_gaussian()
-    with pytest.raises(ValueError, match="has no density"):
-        kde_kl(x, line)
-
-
-# -- no torch ---------------------------------------------------------------------------------
-def test_metrics_module_does_not_import_torch():
-    tree = ast.parse(METRICS_FILE.read_text())
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert "torch" not in imported
-    code = (
-        "import sys, importlib.util\n"
-        "sys.modules['torch'] = None\n"  # any `import torch` now fails
-        "spec = importlib.util.spec_from_file_location('standalone_metrics', "
-        f"{str(METRICS_FILE)!r})\n"
-        "m = importlib.util.module_from_spec(spec)\n"
-        "sys.modules['standalone_metrics'] = m\n"
-        "spec.loader.exec_module(m)\n"
-        "from gantheory.presets import ring\n"
-        "print(m.mode_metrics(ring().means, ring()).modes_captured)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "8"
