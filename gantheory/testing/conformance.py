@@ -62,7 +62,7 @@ from gantheory.discriminator import optimal_discriminator
 from gantheory.distributions import Gaussian, GaussianMixture
 from gantheory.divergences import jsd
 from gantheory.divergences.numerical import integrate
-from gantheory.theorems.gradients import pathwise_gradients
+from gantheory.generator_gradients import pathwise_gradients
 from gantheory.vae_kl import gaussian_kl_standard as _core_kl
 
 __all__ = [
