@@ -151,6 +151,11 @@ def minimax_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     1.386294
     >>> round(float(minimax_d_loss(torch.tensor([800.0]), torch.tensor([-800.0]))), 6)
     0.0
+    >>> round(float(minimax_d_loss(torch.zeros(4), torch.zeros(4), reduction="sum")), 6)  # 8 log 2
+    5.545177
+    >>> minimax_d_loss(torch.zeros(4), torch.tensor([0.0, 1.0, 2.0, float("nan")]))
+    Traceback (most recent call last):
+    ValueError: fake_logits is not finite: it contains NaN at index 3
     """
     real, fake = _pair(real_logits, fake_logits, check_finite)
     return _reduce_pair(_softplus(-real), _softplus(fake), reduction)

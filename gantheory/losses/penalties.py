@@ -181,6 +181,9 @@ def gradient_penalty(
     >>> linear = lambda x: x @ torch.tensor([3.0, 0.0, 4.0])  # gradient norm 5 everywhere
     >>> float(gradient_penalty(linear, real, fake, weight=1.0))  # (5 - 1)^2
     16.0
+    >>> gradient_penalty(lambda x: linear(x.detach()), real, fake)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: critic must be differentiable in its input: ...
     """
     check = _checks.flag(check_finite, "check_finite")
     real = _checks.tensor(real, "real", finite=check)

@@ -173,6 +173,11 @@ def gaussian_kl_standard(mu: torch.Tensor, logvar: torch.Tensor, *, reduction: s
     >>> float(gaussian_kl_standard(mu, torch.zeros(2, 2))), gaussian_kl_standard(
     ...     mu, torch.zeros(2, 2), reduction="none").tolist()
     (0.5, [1.0, 0.0])
+    >>> float(gaussian_kl_standard(mu, torch.zeros(2, 2), reduction="sum"))
+    1.0
+    >>> gaussian_kl_standard(torch.tensor([[0.0, float("nan")]]), torch.zeros(1, 2))
+    Traceback (most recent call last):
+    ValueError: mu is not finite: it contains NaN at index (0, 1)
     """
     check = _checks.flag(check_finite, "check_finite")
     mu, logvar = _batch(mu, "mu", check), _batch(logvar, "logvar", check)
