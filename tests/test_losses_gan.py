@@ -125,8 +125,24 @@ def test_reduction_is_the_batch_mean_and_none_gives_the_terms():
         assert terms.shape == (64,)
         torch.testing.assert_close(terms.mean(), fn(FAKE))
         torch.testing.assert_close(fn(FAKE.repeat(3)), fn(FAKE), msg=fn.__name__)
-    with pytest.raises(ValueError, match="reduction must be one of"):
-        losses.minimax_d_loss(REAL, FAKE, reduction="sum")
+    for bad in ("max", None, "Mean"):
+        with pytest.raises(ValueError, match="reduction must be one of"):
+            losses.minimax_d_loss(REAL, FAKE, reduction=bad)
+
+
+def test_reduction_sum_is_the_sum_over_each_batch():
+    for fn in ALL_TWO:
+        terms = fn(REAL, FAKE, reduction="none")
+        total = fn(REAL, FAKE, reduction="sum")
+        assert total.ndim == 0
+        torch.testing.assert_close(total, terms.real.sum() + terms.fake.sum(), msg=fn.__name__)
+        # 64 samples per batch: the sum is 64 times the mean.
+        torch.testing.assert_close(total, 64 * fn(REAL, FAKE), msg=fn.__name__)
+    for fn in ALL_ONE:
+        torch.testing.assert_close(fn(FAKE, reduction="sum"), fn(FAKE, reduction="none").sum(),
+                                   msg=fn.__name__)
+        torch.testing.assert_close(fn(FAKE[:5], reduction="sum"), 5 * fn(FAKE[:5]),
+                                   msg=fn.__name__)
 
 
 def test_every_docstring_states_logits_and_the_reduction():
@@ -254,3 +270,89 @@ def test_jeffrey_conjugate_of_large_outputs_is_inf_not_nan(dtype):
     loss = losses.fgan_d_loss(torch.zeros(3, dtype=torch.float64), moderate, "jeffrey")
     (grad,) = torch.autograd.grad(loss, moderate)
     assert torch.isfinite(loss) and torch.all(torch.isfinite(grad))
+
+
+# -- non-finite inputs ---------------------------------------------------------------------------
+def _with(value, index, x=REAL[:6]):
+    out = x.clone()
+    out[index] = value
+    return out
+
+
+def test_non_finite_logits_raise_naming_the_tensor_and_the_index():
+    """Before the policy, minimax_d_loss and non_saturating_g_loss returned NaN silently."""
+    nan3, ok = _with(math.nan, 3), REAL[:6]
+    for fn in ALL_TWO:
+        with pytest.raises(ValueError, match=r"fake_\w+ is not finite: it contains NaN at index 3$"
+                           ):
+            fn(ok, nan3)
+        with pytest.raises(ValueError, match=r"real_\w+ is not finite: it contains inf at index 0"):
+            fn(_with(math.inf, 0), ok)
+    for fn in ALL_ONE:
+        with pytest.raises(ValueError, match=r"fake_\w+ is not finite: it contains -inf at index 5"
+                           ):
+            fn(_with(-math.inf, 5))
+    # (N, 1) logits: the index is one of the tensor as passed.
+    with pytest.raises(ValueError, match=r"fake_logits is not finite: .* NaN at index \(3, 0\)"):
+        losses.minimax_d_loss(ok[:, None], nan3[:, None])
+    with pytest.raises(ValueError, match="fake_logits is not finite: it contains NaN at index 3"):
+        losses.non_saturating_g_loss(nan3)
+    with pytest.raises(ValueError, match=r"v is not finite: it contains NaN at index 3"):
+        losses.fgan_activation(nan3, "kl")
+    with pytest.raises(ValueError, match=r"t is not finite: it contains inf at index 0"):
+        losses.fgan_conjugate(_with(math.inf, 0), "kl")
+
+
+def test_check_finite_false_skips_the_check_and_nan_propagates():
+    nan3 = _with(math.nan, 3)
+    assert math.isnan(float(losses.minimax_d_loss(REAL[:6], nan3, check_finite=False)))
+    assert math.isnan(float(losses.non_saturating_g_loss(nan3, check_finite=False)))
+    terms = losses.minimax_d_loss(REAL[:6], nan3, reduction="none", check_finite=False)
+    assert torch.isnan(terms.fake).tolist() == [False, False, False, True, False, False]
+    # Valid input: the same value with and without the check.
+    for fn in ALL_TWO:
+        assert fn(REAL, FAKE, check_finite=False) == fn(REAL, FAKE), fn.__name__
+    for fn in ALL_ONE:
+        assert fn(FAKE, check_finite=False) == fn(FAKE), fn.__name__
+    with pytest.raises(TypeError, match="check_finite must be True or False; got 'no'"):
+        losses.minimax_d_loss(REAL, FAKE, check_finite="no")
+
+
+def test_bce_targets_are_checked_like_the_logits():
+    with pytest.raises(ValueError, match="real_targets is not finite: it contains NaN at index 2"):
+        losses.bce_d_loss(REAL[:6], FAKE[:6], real_targets=_with(math.nan, 2, torch.ones(6)))
+    with pytest.raises(ValueError, match=r"fake_targets must have shape \(N,\) or \(N, 1\)"):
+        losses.bce_d_loss(REAL[:4], FAKE[:4], fake_targets=torch.zeros(2, 2))
+    with pytest.raises(TypeError, match="real_targets must be a floating-point tensor"):
+        losses.bce_d_loss(REAL[:4], FAKE[:4], real_targets=torch.ones(4, dtype=torch.long))
+    with pytest.raises(ValueError, match="real_targets must be a finite number"):
+        losses.bce_d_loss(REAL[:4], FAKE[:4], real_targets=math.nan)
+    column = torch.full((6, 1), 0.9, dtype=torch.float64)  # (N, 1) targets, like (N, 1) logits
+    torch.testing.assert_close(losses.bce_d_loss(REAL[:6], FAKE[:6], real_targets=column),
+                               losses.bce_d_loss(REAL[:6], FAKE[:6], real_targets=0.9))
+
+
+def test_every_function_states_the_non_finite_policy_and_the_sum_reduction():
+    phrase = "Non-finite inputs raise ValueError unless ``check_finite=False``"
+    assert phrase in " ".join(inspect.getdoc(losses).split())
+    assert "synchronis" in inspect.getdoc(losses)  # the cost on CUDA is stated
+    # Functions that read no tensor values of their own (modules, sizes, index permutations).
+    no_values = {"clip_weights", "instance_noise_std", "smooth_labels", "mismatched_labels",
+                 "mismatched_conditions"}
+    checked = []
+    for name in losses.__all__:
+        obj = getattr(losses, name)
+        if not callable(obj) or inspect.isclass(obj):
+            continue
+        params = inspect.signature(obj).parameters
+        doc = " ".join((inspect.getdoc(obj) or "").split())
+        if name not in no_values:
+            assert "check_finite" in params, name
+            assert params["check_finite"].default is True, name
+            assert params["check_finite"].kind is inspect.Parameter.KEYWORD_ONLY, name
+            assert phrase in doc, name
+            checked.append(name)
+        if "reduction" in params:
+            assert '"sum"' in doc, name
+    assert len(checked) == len([n for n in losses.__all__ if callable(getattr(losses, n))
+                                and not inspect.isclass(getattr(losses, n))]) - len(no_values)

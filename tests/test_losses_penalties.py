@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -239,3 +240,104 @@ def test_dragan_needs_two_samples_and_infinite_weights_are_refused():
     with pytest.raises(ValueError, match="weight must be a finite number"):
         losses.gradient_penalty(critic, torch.randn(4, 3), torch.randn(4, 3),
                                 weight=float("inf"))
+
+
+# -- a critic that is not differentiable in its input, non-finite and other bad input ----------
+class Detaching(torch.nn.Module):
+    """A critic that detaches its input: it has parameters but no gradient in x."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(2, 1)
+
+    def forward(self, x):
+        return self.linear(x.detach())[:, 0]
+
+
+def test_a_critic_that_detaches_its_input_is_named():
+    """Before: torch's raw "element 0 of tensors does not require grad" (or "not used")."""
+    x, y = torch.randn(4, 2), torch.randn(4, 2)
+    no_grad_at_all = lambda t: t.detach().sum(dim=1)  # noqa: E731
+    for critic in (Detaching(), no_grad_at_all):
+        with pytest.raises(ValueError, match="critic must be differentiable in its input"):
+            P.gradient_penalty(critic, x, y)
+        with pytest.raises(ValueError, match="critic must be differentiable in its input"):
+            P.per_sample_grad_norm(critic, x.clone().requires_grad_())
+        with pytest.raises(ValueError, match="critic must be differentiable in its input"):
+            P.r1_penalty(critic, x.clone().requires_grad_())
+        with pytest.raises(ValueError, match="critic must be differentiable in its input"):
+            P.r2_penalty(critic, y.clone().requires_grad_())
+        with pytest.raises(ValueError, match="critic must be differentiable in its input"):
+            P.dragan_penalty(critic, x)
+    with torch.no_grad(), pytest.raises(ValueError, match=r"critic must be differ.*no_grad"):
+        P.gradient_penalty(Quadratic(), x, y)
+
+
+def test_critic_that_is_not_a_function_of_tensors():
+    x = torch.randn(3, 2)
+    with pytest.raises(TypeError, match="critic must be callable"):
+        P.gradient_penalty(None, x, x)
+    with pytest.raises(TypeError, match="critic must return a floating-point tensor; got torch"):
+        P.gradient_penalty(lambda t: (t > 0).sum(dim=1), x, x)
+    with pytest.raises(TypeError, match="critic must return a torch.Tensor; got list"):
+        P.r1_penalty(lambda t: [0.0], x.clone().requires_grad_())
+
+
+def test_non_finite_points_are_named():
+    bad = torch.randn(4, 3)
+    bad[1, 2] = math.nan
+    ok = torch.randn(4, 3)
+    with pytest.raises(ValueError, match=r"fake is not finite: it contains NaN at index \(1, 2\)"):
+        P.gradient_penalty(Quadratic(), ok, bad)
+    with pytest.raises(ValueError, match=r"real is not finite: it contains NaN at index \(1, 2\)"):
+        P.r1_penalty(Quadratic(), bad.clone().requires_grad_())
+    with pytest.raises(ValueError, match=r"fake is not finite: it contains NaN at index \(1, 2\)"):
+        P.r2_penalty(Quadratic(), bad.clone().requires_grad_())
+    with pytest.raises(ValueError, match=r"real is not finite: it contains NaN at index \(1, 2\)"):
+        P.dragan_penalty(Quadratic(), bad)
+    with pytest.raises(ValueError, match=r"x is not finite: it contains NaN at index \(1, 2\)"):
+        P.add_instance_noise(bad, 0.1)
+    with pytest.raises(ValueError, match=r"targets is not finite: it contains NaN at index 0"):
+        P.flip_labels(torch.tensor([math.nan, 1.0]), 0.5)
+    # Without the check a linear critic's penalty ignores the NaN point, as torch computes it.
+    linear = lambda t: t @ torch.tensor([3.0, 0.0, 4.0])  # noqa: E731
+    assert float(P.gradient_penalty(linear, ok, bad, weight=1.0, check_finite=False)) == 16.0
+
+
+def test_weights_and_flags_are_checked():
+    x = torch.randn(4, 3)
+    for weight in (-1.0, math.nan):
+        with pytest.raises(ValueError, match="weight must be"):
+            P.gradient_penalty(Quadratic(), x, x, weight=weight)
+        with pytest.raises(ValueError, match="weight must be"):
+            P.dragan_penalty(Quadratic(), x, weight=weight)
+        with pytest.raises(ValueError, match="gamma must be"):
+            P.r1_penalty(Quadratic(), x.clone().requires_grad_(), gamma=weight)
+    with pytest.raises(TypeError, match="weight must be a real number; got Tensor"):
+        P.gradient_penalty(Quadratic(), x, x, weight=torch.tensor(10.0))
+    with pytest.raises(TypeError, match="one_sided must be True or False; got 'yes'"):
+        P.gradient_penalty(Quadratic(), x, x, one_sided="yes")
+    with pytest.raises(TypeError, match="generator must be a torch.Generator or None; got int"):
+        P.gradient_penalty(Quadratic(), x, x, generator=0)
+    with pytest.raises(TypeError, match="generator must be a torch.Generator or None; got int"):
+        P.mismatched_labels(torch.tensor([0, 1]), 3, generator=0)
+    with pytest.raises(TypeError, match="like must be a torch.Tensor; got float"):
+        P.smooth_labels(3, like=0.0)
+    with pytest.raises(ValueError, match="n_classes must be an integer >= 2; got 1"):
+        P.mismatched_labels(torch.tensor([0, 0]), 1)
+
+
+def test_instance_noise_past_the_total_is_annealed_to_zero_on_purpose():
+    """A step past the total: the annealing is over and the level stays 0 (documented)."""
+    assert P.instance_noise_std(10, 5) == 0.0
+    assert P.instance_noise_std(5, 5) == 0.0
+    assert P.instance_noise_std(10**9, 5, start=3.0, schedule="cosine") == 0.0
+    assert P.instance_noise_std(4, 5) == pytest.approx(0.2)  # not yet 0 one step before
+    assert P.instance_noise_std(np.int64(4), np.int64(5)) == pytest.approx(0.2)  # numpy steps
+    assert "past the end" in P.instance_noise_std.__doc__.lower()
+    with pytest.raises(ValueError, match="step must be an integer >= 0; got -1"):
+        P.instance_noise_std(-1, 5)
+    with pytest.raises(TypeError, match="step must be an integer; got float 2.5"):
+        P.instance_noise_std(2.5, 5)
+    with pytest.raises(ValueError, match="total_steps must be an integer >= 1; got 0"):
+        P.instance_noise_std(0, 0)

@@ -242,7 +242,7 @@ def test_bad_input():
     with pytest.raises(TypeError, match="x must be a torch.Tensor"):
         vae.bernoulli_log_likelihood(MU, MU.numpy())
     with pytest.raises(ValueError, match="reduction must be one of"):
-        vae.gaussian_kl_standard(MU, LOGVAR, reduction="sum")
+        vae.gaussian_kl_standard(MU, LOGVAR, reduction="max")
     with pytest.raises(ValueError, match="must be on one device"):
         vae.gaussian_kl_standard(MU, LOGVAR.to("meta"))
 
@@ -280,3 +280,141 @@ def test_tiny_log_variance_with_zero_residual_is_finite(dtype):
 def test_bernoulli_likelihood_refuses_data_outside_the_unit_interval():
     with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
         vae.bernoulli_log_likelihood(torch.zeros(2, 3), torch.full((2, 3), 255.0))
+
+
+# -- reduction="sum" -----------------------------------------------------------------------------
+def test_sum_reduction_sums_over_dimensions_then_over_the_batch():
+    mu = torch.zeros(4, 6, dtype=torch.float64)
+    mu[0, :] = 1.0  # per-sample KLs [3, 0, 0, 0]
+    zero = torch.zeros_like(mu)
+    assert float(vae.gaussian_kl_standard(mu, zero, reduction="sum")) == 3.0
+    x, logits = torch.rand(4, 10, dtype=torch.float64), torch.randn(4, 10, dtype=torch.float64)
+    w = torch.randn(5, 4, dtype=torch.float64)
+    cases = {
+        "gaussian_kl_standard": lambda r: vae.gaussian_kl_standard(MU, LOGVAR, reduction=r),
+        "gaussian_kl": lambda r: vae.gaussian_kl(MU, LOGVAR, MU[:1] * 0.5, LOGVAR[:1],
+                                                 reduction=r),
+        "bernoulli_log_likelihood": lambda r: vae.bernoulli_log_likelihood(logits, x,
+                                                                            reduction=r),
+        "gaussian_log_likelihood": lambda r: vae.gaussian_log_likelihood(logits, x, -0.5,
+                                                                          reduction=r),
+        "iwae_bound": lambda r: vae.iwae_bound(w, w * 0.5, w * 0.1, reduction=r),
+    }
+    for name, fn in cases.items():
+        per = fn("none")
+        torch.testing.assert_close(fn("sum"), per.sum(), msg=name)
+        torch.testing.assert_close(fn("sum"), per.shape[0] * fn("mean"), msg=name)
+        assert "``reduction=\"sum\"``" in inspect.getdoc(vae) and '"sum"' in inspect.getdoc(
+            getattr(vae, name)), name
+
+
+# -- non-finite inputs: the tensor is named, the overflow message is kept for overflows ---------
+def _nan_at(x, index):
+    out = x.clone()
+    out[index] = math.nan
+    return out
+
+
+def test_a_nan_mean_is_named_not_blamed_on_the_log_variance():
+    """Before: "exp of a log-variance overflowed" for a NaN in mu."""
+    for fn in (vae.gaussian_kl_standard, vae.reparameterize):
+        with pytest.raises(ValueError, match=r"^mu is not finite: .* NaN at index \(2, 1\)$"):
+            fn(_nan_at(MU, (2, 1)), LOGVAR)
+    with pytest.raises(ValueError, match=r"mu_p is not finite: it contains NaN at index \(0, 2\)"):
+        vae.gaussian_kl(MU, LOGVAR, _nan_at(MU[:1], (0, 2)), LOGVAR[:1])
+    with pytest.raises(ValueError, match=r"logvar_q is not finite: .* NaN at index \(1, 0\)"):
+        vae.gaussian_kl(MU, _nan_at(LOGVAR, (1, 0)), MU, LOGVAR)
+    with pytest.raises(ValueError, match=r"z is not finite: it contains NaN at index \(0, 0\)"):
+        vae.gaussian_log_density(_nan_at(MU, (0, 0)), 0.0)
+    with pytest.raises(ValueError, match=r"mu is not finite: it contains NaN at index 1"):
+        vae.gaussian_log_density(MU, _nan_at(MU[0], 1))
+    with pytest.raises(ValueError, match=r"^logits is not finite: .* NaN at index \(3, 2\)"):
+        vae.bernoulli_log_likelihood(_nan_at(MU, (3, 2)), torch.rand(5, 3, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"x is not finite: it contains NaN at index \(3, 2\)"):
+        vae.bernoulli_log_likelihood(MU, _nan_at(torch.rand(5, 3, dtype=torch.float64), (3, 2)))
+    with pytest.raises(ValueError, match=r"mean is not finite: it contains NaN at index \(4, 0\)"):
+        vae.gaussian_log_likelihood(_nan_at(MU, (4, 0)), MU)
+    with pytest.raises(ValueError, match=r"kl is not finite: it contains NaN$"):
+        vae.elbo(torch.tensor(-90.0), torch.tensor(math.nan))
+    w = torch.zeros(3, 2)
+    with pytest.raises(ValueError, match=r"log_prior is not finite: .* NaN at index \(2, 1\)"):
+        vae.iwae_bound(w, _nan_at(w, (2, 1)), w)
+    z, f, lg = torch.zeros(2, 3), torch.ones(2, 4), torch.zeros(2)
+    with pytest.raises(ValueError, match=r"recon_logits is not finite: it contains NaN at index 1"):
+        vae.vaegan_terms(z, z, f, f, lg, _nan_at(lg, 1), lg)
+    with pytest.raises(ValueError, match=r"mu is not finite"):
+        vae.vaegan_terms(_nan_at(z, (0, 0)), z, f, f, lg, lg, lg)
+    with pytest.raises(ValueError, match=r"real_features is not finite: .* index \(1, 3\)"):
+        vae.vaegan_terms(z, z, _nan_at(f, (1, 3)), f, lg, lg, lg)
+
+
+def test_the_overflow_message_is_kept_for_a_genuine_overflow():
+    # Finite float32 inputs whose exp(logvar) overflows: the message says so.
+    with pytest.raises(ValueError, match="the KL is not finite.*exp of a log-variance overflowed"):
+        vae.gaussian_kl_standard(torch.zeros(1, 2), torch.full((1, 2), 100.0))
+    with pytest.raises(ValueError, match="exp of a log-variance overflowed"):
+        vae.gaussian_kl(torch.zeros(1, 2), torch.full((1, 2), 100.0), torch.zeros(1, 2),
+                        torch.zeros(1, 2))
+
+
+def test_check_finite_false_skips_the_checks():
+    out = vae.gaussian_kl_standard(_nan_at(MU, (2, 1)), LOGVAR, reduction="none",
+                                   check_finite=False)
+    assert torch.isnan(out).tolist() == [False, False, True, False, False]
+    over = vae.gaussian_kl_standard(torch.zeros(1, 2), torch.full((1, 2), 100.0),
+                                    check_finite=False)
+    assert float(over) == math.inf  # the overflow check is skipped too: no read of the value
+    assert math.isnan(float(vae.elbo(torch.tensor(math.nan), torch.tensor(1.0),
+                                     check_finite=False)))
+    x = torch.rand(5, 3, dtype=torch.float64)
+    for fn, args in ((vae.gaussian_kl_standard, (MU, LOGVAR)),
+                     (vae.bernoulli_log_likelihood, (MU, x)),
+                     (vae.gaussian_log_likelihood, (MU, x, LOGVAR)),
+                     (vae.gaussian_log_density, (x, MU, LOGVAR))):
+        torch.testing.assert_close(fn(*args, check_finite=False), fn(*args), rtol=0, atol=0)
+    with pytest.raises(TypeError, match="check_finite must be True or False"):
+        vae.gaussian_kl_standard(MU, LOGVAR, check_finite=None)
+
+
+def test_more_bad_input_names_the_argument():
+    z = torch.zeros(2, 3)
+    # gaussian_log_density: mu and logvar broadcast to z (before: raw torch errors).
+    with pytest.raises(ValueError, match=r"mu must have z's shape \(2, 3\) or broadcast to it"):
+        vae.gaussian_log_density(z, torch.zeros(4))
+    with pytest.raises(ValueError, match=r"logvar must have z's shape \(2, 3\) or broadcast"):
+        vae.gaussian_log_density(z, 0.0, torch.zeros(2))
+    with pytest.raises(TypeError, match="mu must be a torch.Tensor or a real number; got str"):
+        vae.gaussian_log_density(z, "0")
+    with pytest.raises(ValueError, match="z and mu must be on one device"):
+        vae.gaussian_log_density(z, torch.zeros(3, device="meta"))
+    with pytest.raises(TypeError, match="logvar must be a torch.Tensor or a real number"):
+        vae.gaussian_log_likelihood(z, z, "0")
+    with pytest.raises(ValueError, match=r"logvar must have x's shape \(2, 3\)"):
+        vae.gaussian_log_likelihood(z, z, torch.zeros(5))
+    # elbo: float tensors of one reduction on one device (before: int arithmetic, raw errors).
+    with pytest.raises(TypeError, match="log_likelihood must be a floating-point tensor"):
+        vae.elbo(torch.tensor(-90), torch.tensor(10))
+    with pytest.raises(ValueError, match="log_likelihood and kl must be on one device"):
+        vae.elbo(torch.tensor(-90.0), torch.tensor(10.0, device="meta"))
+    # iwae_bound: an empty batch (before: NaN).
+    with pytest.raises(ValueError, match=r"log_likelihood must have shape \(K, N\) with K, N >= 1"):
+        vae.iwae_bound(torch.zeros(3, 0), torch.zeros(3, 0), torch.zeros(3, 0))
+    with pytest.raises(TypeError, match="generator must be a torch.Generator or None; got int"):
+        vae.reparameterize(z, z, generator=0)
+    with pytest.raises(ValueError, match="mu must hold at least one sample"):
+        vae.gaussian_kl_standard(torch.zeros(0, 3), torch.zeros(0, 3))
+
+
+def test_vaegan_weights_must_be_finite_and_non_negative():
+    z, f, lg = torch.zeros(2, 3), torch.ones(2, 4), torch.zeros(2)
+    terms = vae.vaegan_terms(z, z, f, f, lg, lg, lg)
+    with pytest.raises(ValueError, match="w_gan must be >= 0.0; got -1.0"):
+        terms.total(1.0, 1.0, -1.0)
+    with pytest.raises(ValueError, match="w_prior must be a finite number; got nan"):
+        terms.total(math.nan)
+    with pytest.raises(TypeError, match="w_llike must be a real number; got str"):
+        terms.total(1.0, "1")
+    with pytest.raises(ValueError, match="beta must be >= 0.0"):
+        terms.encoder_loss(beta=-0.5)
+    with pytest.raises(ValueError, match="gamma must be a finite number"):
+        terms.decoder_loss(gamma=math.inf)

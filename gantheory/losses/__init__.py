@@ -10,9 +10,34 @@ Conventions, stated in every docstring and checked by the tests:
 * GAN losses take discriminator **logits** (never probabilities), compute with softplus /
   log-sigmoid so they stay finite for any logit, and return the **mean over the batch**;
 * VAE losses **sum over data and latent dimensions and average over the batch**;
-* gradient penalties take **one gradient norm (and one interpolation coefficient) per sample**;
+* ``reduction`` is ``"mean"`` (the default just described), ``"sum"`` (the same per-sample
+  terms summed over the batch instead of averaged, as in torch's losses) or ``"none"`` (the
+  per-sample terms), wherever a function takes it;
+* gradient penalties take **one gradient norm (and one interpolation coefficient) per sample**,
+  of a critic that must be **differentiable in its input** (one that detaches it raises
+  ValueError naming the critic);
 * half-precision inputs (bfloat16 autocast) are computed in float32; tensors stay on their
-  device (CPU or CUDA).
+  device (CPU or CUDA);
+* bad arguments raise TypeError (a wrong type, an integer or complex tensor) or ValueError (a
+  wrong shape, an empty batch, another device, a number out of range) with a message that
+  names the argument.
+
+**Non-finite values.** Non-finite inputs raise ValueError unless ``check_finite=False``: the one
+policy of every loss, penalty, VAE term and f-GAN activation here, each of which takes the
+keyword ``check_finite=True``. Each input tensor is checked once, by
+``torch.isfinite(x).all()``, and the message names the tensor, the kind and the first index
+(``fake_logits is not finite: it contains NaN at index 3``). Infinities are refused like NaN: an
+infinite logit is a limit, not a network's output; evaluate a loss at such a limit on purpose
+(the total-variation f-GAN row's optimum :math:`v^* = \pm\infty`) with ``check_finite=False``.
+The VAE terms also check their result: one computed from finite inputs that overflows raises
+ValueError saying that exp of a log-variance overflowed. Each check reads a boolean off the
+tensor, a **synchronisation on CUDA**; a training loop that calls the losses every step passes
+``check_finite=False``, which skips all of them (a NaN then propagates as in torch: check the
+loss where the loop logs it). Range checks (targets and Bernoulli data in [0, 1]) are made
+either way. Functions with no floating-point values of their own to check take no
+``check_finite``: :func:`clip_weights` (a module), :func:`instance_noise_std` and
+:func:`smooth_labels` (numbers), :func:`mismatched_labels` (integer labels) and
+:func:`mismatched_conditions` (a permutation of the rows).
 
 This package imports torch; the numeric core (``import gantheory``) does not import it, and
 :mod:`gantheory.testing.conformance` checks other projects' losses against these.

@@ -12,10 +12,16 @@ logit))`` for :math:`\log(1 - D)`, is not one of them). Every loss takes **logit
 probabilities**; half-precision logits (bfloat16 autocast) are upcast to float32.
 
 **Reduction**: every loss returns the **mean over the batch** (of each batch: real and fake
-separately for discriminator losses). ``reduction="none"`` returns the per-sample terms instead,
+separately for discriminator losses). ``reduction="sum"`` sums over the batch instead (over each
+batch, then adds them), as torch's losses do. ``reduction="none"`` returns the per-sample terms,
 a tensor of shape ``(N,)`` for a one-batch loss and a :class:`LossTerms` pair ``(real, fake)``
 for a two-batch loss, whose means add up to the reduced loss; a weighted sum of them with
 quadrature weights is how the tests take the expectation exactly.
+
+**Non-finite inputs** raise ValueError unless ``check_finite=False`` (the policy of
+:mod:`gantheory.losses`): every loss checks each input tensor once and names the tensor and the
+first bad index. A loss of finite inputs may still be infinite where its formula is (the f-GAN
+rows whose :math:`f^*(g_f(v))` grows like :math:`e^{|v|}`).
 
 ==================================  ============================================================
 :func:`minimax_d_loss`              :math:`-\mathbb E_\text{data}[\log D] - \mathbb E_g[\log(1 -
@@ -77,33 +83,35 @@ class LossTerms(NamedTuple):
     fake: torch.Tensor
 
 
-def _pair(real_logits: object, fake_logits: object,
+def _pair(real_logits: object, fake_logits: object, check_finite: object,
           names: tuple[str, str] = ("real_logits", "fake_logits")
           ) -> tuple[torch.Tensor, torch.Tensor]:
-    real = _checks.upcast(_checks.logits(real_logits, names[0]))
-    fake = _checks.upcast(_checks.logits(fake_logits, names[1]))
+    """Two batches of logits, ``(N,)`` each: types, shapes and devices first, then values."""
+    real = _checks.upcast(_checks.per_sample(real_logits, names[0]))
+    fake = _checks.upcast(_checks.per_sample(fake_logits, names[1]))
     _checks.same_batch(real, fake, names)
+    if _checks.flag(check_finite, "check_finite"):
+        _checks.require_finite(real_logits, names[0])
+        _checks.require_finite(fake_logits, names[1])
     return real, fake
 
 
-def _one(fake_logits: object, name: str = "fake_logits") -> torch.Tensor:
-    return _checks.upcast(_checks.logits(fake_logits, name))
+def _one(fake_logits: object, check_finite: object, name: str = "fake_logits") -> torch.Tensor:
+    finite = _checks.flag(check_finite, "check_finite")
+    return _checks.upcast(_checks.per_sample(fake_logits, name, finite=finite))
 
 
 def _reduce_pair(real_terms: torch.Tensor, fake_terms: torch.Tensor,
                  reduction: str) -> torch.Tensor | LossTerms:
     if _checks.reduction(reduction) == "none":
         return LossTerms(real_terms, fake_terms)
-    return real_terms.mean() + fake_terms.mean()
-
-
-def _reduce(terms: torch.Tensor, reduction: str) -> torch.Tensor:
-    return terms if _checks.reduction(reduction) == "none" else terms.mean()
+    return _checks.reduce(real_terms, reduction) + _checks.reduce(fake_terms, reduction)
 
 
 # -- the minimax game ---------------------------------------------------------------------------
 def minimax_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
-                   reduction: str = "mean") -> torch.Tensor | LossTerms:
+                   reduction: str = "mean", check_finite: bool = True
+                   ) -> torch.Tensor | LossTerms:
     r"""Discriminator loss of the minimax game, :math:`-V(G, D)`.
 
     .. math::
@@ -117,9 +125,12 @@ def minimax_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     real_logits, fake_logits : torch.Tensor, shape (N,) or (N, 1)
         Discriminator logits :math:`\ell = \sigma^{-1}(D)` of real and generated samples (one
         batch size).
-    reduction : {"mean", "none"}
-        ``"mean"`` (default): the mean over each batch, summed. ``"none"``: the per-sample
-        terms as :class:`LossTerms`.
+    reduction : {"mean", "sum", "none"}
+        ``"mean"`` (default): the mean over each batch, summed. ``"sum"``: the sum over each
+        batch, summed. ``"none"``: the per-sample terms as :class:`LossTerms`.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -140,12 +151,18 @@ def minimax_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     1.386294
     >>> round(float(minimax_d_loss(torch.tensor([800.0]), torch.tensor([-800.0]))), 6)
     0.0
+    >>> round(float(minimax_d_loss(torch.zeros(4), torch.zeros(4), reduction="sum")), 6)  # 8 log 2
+    5.545177
+    >>> minimax_d_loss(torch.zeros(4), torch.tensor([0.0, 1.0, 2.0, float("nan")]))
+    Traceback (most recent call last):
+    ValueError: fake_logits is not finite: it contains NaN at index 3
     """
-    real, fake = _pair(real_logits, fake_logits)
+    real, fake = _pair(real_logits, fake_logits, check_finite)
     return _reduce_pair(_softplus(-real), _softplus(fake), reduction)
 
 
-def minimax_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+def minimax_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean",
+                   check_finite: bool = True) -> torch.Tensor:
     r"""The saturating generator objective :math:`\mathbb E_g[\log(1 - D)]` (to minimise).
 
     .. math:: L_G = \frac1N \sum_i \log(1 - \sigma(\ell_i)) = -\frac1N \sum_i
@@ -155,8 +172,12 @@ def minimax_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> tor
     ----------
     fake_logits : torch.Tensor, shape (N,) or (N, 1)
         Discriminator logits of generated samples.
-    reduction : {"mean", "none"}
-        Mean over the batch (default), or the ``(N,)`` per-sample terms.
+    reduction : {"mean", "sum", "none"}
+        Mean over the batch (default), the sum over the batch, or the ``(N,)`` per-sample
+        terms.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -179,10 +200,11 @@ def minimax_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> tor
     >>> float(x.grad) > -1e-12  # -sigmoid(-30): saturated
     True
     """
-    return _reduce(-_softplus(_one(fake_logits)), reduction)
+    return _checks.reduce(-_softplus(_one(fake_logits, check_finite)), reduction)
 
 
-def non_saturating_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+def non_saturating_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean",
+                          check_finite: bool = True) -> torch.Tensor:
     r"""The non-saturating generator objective :math:`-\mathbb E_g[\log D]`.
 
     .. math:: L_G = -\frac1N \sum_i \log \sigma(\ell_i) = \frac1N \sum_i
@@ -192,8 +214,12 @@ def non_saturating_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean")
     ----------
     fake_logits : torch.Tensor, shape (N,) or (N, 1)
         Discriminator logits of generated samples.
-    reduction : {"mean", "none"}
-        Mean over the batch (default), or the ``(N,)`` per-sample terms.
+    reduction : {"mean", "sum", "none"}
+        Mean over the batch (default), the sum over the batch, or the ``(N,)`` per-sample
+        terms.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -213,13 +239,14 @@ def non_saturating_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean")
     >>> round(float(non_saturating_g_loss(torch.tensor([-1000.0]))), 1)  # finite, = 1000
     1000.0
     """
-    return _reduce(_softplus(-_one(fake_logits)), reduction)
+    return _checks.reduce(_softplus(-_one(fake_logits, check_finite)), reduction)
 
 
 def bce_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
                real_targets: float | torch.Tensor = 1.0,
                fake_targets: float | torch.Tensor = 0.0,
-               reduction: str = "mean") -> torch.Tensor | LossTerms:
+               reduction: str = "mean", check_finite: bool = True
+               ) -> torch.Tensor | LossTerms:
     r"""Discriminator cross-entropy with soft or flipped targets, on logits.
 
     .. math::
@@ -240,10 +267,14 @@ def bce_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     ----------
     real_logits, fake_logits : torch.Tensor, shape (N,) or (N, 1)
         Discriminator logits.
-    real_targets, fake_targets : float or torch.Tensor of shape (N,)
-        Targets in [0, 1].
-    reduction : {"mean", "none"}
-        Mean over each batch, summed (default), or :class:`LossTerms`.
+    real_targets, fake_targets : float or torch.Tensor of shape (N,) or (N, 1)
+        Targets in [0, 1] (a tensor: one per sample).
+    reduction : {"mean", "sum", "none"}
+        Mean over each batch, summed (default), the sums over each batch, summed, or
+        :class:`LossTerms`.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -258,12 +289,12 @@ def bce_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     >>> round(float(bce_d_loss(torch.zeros(1), torch.zeros(1), real_targets=0.9)), 6)  # log 4
     1.386294
     """
-    real, fake = _pair(real_logits, fake_logits)
+    real, fake = _pair(real_logits, fake_logits, check_finite)
     terms = []
     for logit, target, name in ((real, real_targets, "real_targets"),
                                 (fake, fake_targets, "fake_targets")):
         if isinstance(target, torch.Tensor):
-            target = _checks.upcast(_checks.tensor(target, name)).reshape(-1)
+            target = _checks.per_sample(target, name, what="targets", finite=check_finite)
             _checks.same_batch(logit, target, (name.replace("targets", "logits"), name))
             target = target.to(logit.dtype)
             bad = bool(((target < 0) | (target > 1)).any())
@@ -271,22 +302,24 @@ def bce_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
             target = _checks.number(target, name)
             bad = not 0.0 <= target <= 1.0
         if bad:
-            raise ValueError(f"{name} must lie in [0, 1]")
+            raise ValueError(f"{name} must lie in [0, 1] (probabilities of 'real')")
         terms.append(target * _softplus(-logit) + (1 - target) * _softplus(logit))
     return _reduce_pair(terms[0], terms[1], reduction)
 
 
 # -- least squares, hinge, Wasserstein -------------------------------------------------------
 def lsgan_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
-                 reduction: str = "mean") -> torch.Tensor | LossTerms:
+                 reduction: str = "mean", check_finite: bool = True
+                 ) -> torch.Tensor | LossTerms:
     r"""Least-squares discriminator loss with targets 1 (real) and 0 (fake), on raw outputs.
 
     .. math:: L_D = \tfrac12 \mathbb E_\text{data}[(\ell - 1)^2] + \tfrac12 \mathbb E_g[\ell^2]
 
     Mao et al. 2017, eq. (2) with :math:`a = 0, b = 1` (no sigmoid: :math:`\ell` is the
-    discriminator's raw output). Mean over each batch; ``reduction="none"`` gives
-    :class:`LossTerms`. Its optimum is :math:`\ell^* = p_\text{data}/(p_\text{data} + p_g) =
-    D^*`.
+    discriminator's raw output). Mean over each batch (``reduction="sum"``: the sums;
+    ``"none"``: :class:`LossTerms`). Non-finite inputs raise ValueError unless
+    ``check_finite=False``. Its optimum is :math:`\ell^* = p_\text{data}/(p_\text{data} +
+    p_g) = D^*`.
 
     Examples
     --------
@@ -294,14 +327,16 @@ def lsgan_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     >>> float(lsgan_d_loss(torch.tensor([1.0]), torch.tensor([0.0])))
     0.0
     """
-    real, fake = _pair(real_logits, fake_logits)
+    real, fake = _pair(real_logits, fake_logits, check_finite)
     return _reduce_pair(0.5 * (real - 1.0).pow(2), 0.5 * fake.pow(2), reduction)
 
 
-def lsgan_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+def lsgan_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean",
+                 check_finite: bool = True) -> torch.Tensor:
     r"""Least-squares generator loss :math:`\tfrac12 \mathbb E_g[(\ell - 1)^2]`.
 
-    Mean over the batch (``reduction="none"``: the ``(N,)`` terms).
+    Mean over the batch (``reduction="sum"``: the sum; ``"none"``: the ``(N,)`` terms).
+    Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     Mao et al. 2017, eq. (2) with :math:`c = 1`.
 
@@ -311,16 +346,19 @@ def lsgan_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch
     >>> float(lsgan_g_loss(torch.tensor([0.0, 2.0])))
     0.5
     """
-    return _reduce(0.5 * (_one(fake_logits) - 1.0).pow(2), reduction)
+    return _checks.reduce(0.5 * (_one(fake_logits, check_finite) - 1.0).pow(2), reduction)
 
 
 def hinge_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
-                 reduction: str = "mean") -> torch.Tensor | LossTerms:
+                 reduction: str = "mean", check_finite: bool = True
+                 ) -> torch.Tensor | LossTerms:
     r"""Hinge discriminator loss, mean over each batch.
 
     .. math:: L_D = \mathbb E_\text{data}[\max(0, 1 - \ell)] + \mathbb E_g[\max(0, 1 + \ell)]
 
-    Lim and Ye 2017 (Geometric GAN); Miyato et al. 2018, eq. (16).
+    Lim and Ye 2017 (Geometric GAN); Miyato et al. 2018, eq. (16). ``reduction="sum"``: the
+    sums over each batch; ``"none"``: :class:`LossTerms`. Non-finite inputs raise ValueError
+    unless ``check_finite=False``.
 
     Examples
     --------
@@ -328,12 +366,16 @@ def hinge_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, *,
     >>> float(hinge_d_loss(torch.tensor([2.0, 0.0]), torch.tensor([-2.0, 0.0])))  # 1/2 + 1/2
     1.0
     """
-    real, fake = _pair(real_logits, fake_logits)
+    real, fake = _pair(real_logits, fake_logits, check_finite)
     return _reduce_pair(F.relu(1.0 - real), F.relu(1.0 + fake), reduction)
 
 
-def hinge_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+def hinge_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean",
+                 check_finite: bool = True) -> torch.Tensor:
     r"""Hinge generator loss :math:`-\mathbb E_g[\ell]`, mean over the batch (Miyato et al.).
+
+    ``reduction="sum"``: the sum over the batch; ``"none"``: the ``(N,)`` terms. Non-finite
+    inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -341,18 +383,21 @@ def hinge_g_loss(fake_logits: torch.Tensor, *, reduction: str = "mean") -> torch
     >>> float(hinge_g_loss(torch.tensor([1.0, 3.0])))
     -2.0
     """
-    return _reduce(-_one(fake_logits), reduction)
+    return _checks.reduce(-_one(fake_logits, check_finite), reduction)
 
 
 def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor, *,
-                            reduction: str = "mean") -> torch.Tensor | LossTerms:
+                            reduction: str = "mean", check_finite: bool = True
+                            ) -> torch.Tensor | LossTerms:
     r"""WGAN critic loss :math:`\mathbb E_g[f] - \mathbb E_\text{data}[f]` (no sigmoid, no log).
 
     Minimising it maximises the Kantorovich-Rubinstein dual
     :math:`\mathbb E_\text{data}[f] - \mathbb E_g[f]` over (approximately) 1-Lipschitz
     critics (Arjovsky, Chintala and Bottou 2017, eq. (3)); keep the critic Lipschitz with
     :func:`~gantheory.losses.penalties.gradient_penalty` or
-    :func:`~gantheory.losses.penalties.clip_weights`. Mean over each batch.
+    :func:`~gantheory.losses.penalties.clip_weights`. Mean over each batch
+    (``reduction="sum"``: the sums; ``"none"``: :class:`LossTerms`). Non-finite inputs raise
+    ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -360,12 +405,16 @@ def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor
     >>> float(wasserstein_critic_loss(torch.tensor([3.0]), torch.tensor([1.0])))
     -2.0
     """
-    real, fake = _pair(real_scores, fake_scores, ("real_scores", "fake_scores"))
+    real, fake = _pair(real_scores, fake_scores, check_finite, ("real_scores", "fake_scores"))
     return _reduce_pair(-real, fake, reduction)
 
 
-def wasserstein_g_loss(fake_scores: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+def wasserstein_g_loss(fake_scores: torch.Tensor, *, reduction: str = "mean",
+                       check_finite: bool = True) -> torch.Tensor:
     r"""WGAN generator loss :math:`-\mathbb E_g[f]`, mean over the batch (Arjovsky et al.).
+
+    ``reduction="sum"``: the sum over the batch; ``"none"``: the ``(N,)`` terms. Non-finite
+    inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -373,7 +422,7 @@ def wasserstein_g_loss(fake_scores: torch.Tensor, *, reduction: str = "mean") ->
     >>> float(wasserstein_g_loss(torch.tensor([1.0, 3.0])))
     -2.0
     """
-    return _reduce(-_one(fake_scores, "fake_scores"), reduction)
+    return _checks.reduce(-_one(fake_scores, check_finite, "fake_scores"), reduction)
 
 
 # -- f-GAN ---------------------------------------------------------------------------------------
@@ -444,10 +493,12 @@ def _row(divergence: object) -> _Row:
     return _ROWS[divergence]
 
 
-def fgan_activation(v: torch.Tensor, divergence: str) -> torch.Tensor:
+def fgan_activation(v: torch.Tensor, divergence: str, *,
+                    check_finite: bool = True) -> torch.Tensor:
     r"""The output activation :math:`T = g_f(v)` of the f-GAN table (Nowozin et al., Table 2).
 
-    Maps any real network output into the domain of :math:`f^*`; elementwise.
+    Maps any real network output into the domain of :math:`f^*`; elementwise. Non-finite
+    inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -455,13 +506,16 @@ def fgan_activation(v: torch.Tensor, divergence: str) -> torch.Tensor:
     >>> fgan_activation(torch.tensor([0.0]), "reverse_kl").tolist()  # -exp(-v)
     [-1.0]
     """
-    return _row(divergence).activation(_checks.upcast(_checks.tensor(v, "v", min_ndim=0)))
+    v = _checks.tensor(v, "v", min_ndim=0, finite=_checks.flag(check_finite, "check_finite"))
+    return _row(divergence).activation(_checks.upcast(v))
 
 
-def fgan_conjugate(t: torch.Tensor, divergence: str) -> torch.Tensor:
+def fgan_conjugate(t: torch.Tensor, divergence: str, *,
+                   check_finite: bool = True) -> torch.Tensor:
     r"""The convex conjugate :math:`f^*(t) = \sup_u \{ut - f(u)\}` of the table's generator.
 
     Elementwise; ``inf`` or NaN outside the domain of :math:`f^*` (the table's ``domain``).
+    Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -469,11 +523,13 @@ def fgan_conjugate(t: torch.Tensor, divergence: str) -> torch.Tensor:
     >>> fgan_conjugate(torch.tensor([1.0]), "kl").tolist()  # exp(t - 1)
     [1.0]
     """
-    return _row(divergence).conjugate(_checks.upcast(_checks.tensor(t, "t", min_ndim=0)))
+    t = _checks.tensor(t, "t", min_ndim=0, finite=_checks.flag(check_finite, "check_finite"))
+    return _row(divergence).conjugate(_checks.upcast(t))
 
 
 def fgan_d_loss(real_outputs: torch.Tensor, fake_outputs: torch.Tensor, divergence: str, *,
-                reduction: str = "mean") -> torch.Tensor | LossTerms:
+                reduction: str = "mean", check_finite: bool = True
+                ) -> torch.Tensor | LossTerms:
     r"""f-GAN discriminator (variational function) loss: minus the variational bound.
 
     .. math::
@@ -497,8 +553,12 @@ def fgan_d_loss(real_outputs: torch.Tensor, fake_outputs: torch.Tensor, divergen
         ``"squared_hellinger"``, ``"jeffrey"``, ``"jensen_shannon"``, ``"gan"``. The rows keep
         the paper's generators: ``"jensen_shannon"`` estimates :math:`2\,\mathrm{JSD}` and
         ``"squared_hellinger"`` :math:`2H^2`.
-    reduction : {"mean", "none"}
-        Mean over each batch (default), or :class:`LossTerms`.
+    reduction : {"mean", "sum", "none"}
+        Mean over each batch, summed (default), the sums over each batch, summed, or
+        :class:`LossTerms`.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -512,15 +572,18 @@ def fgan_d_loss(real_outputs: torch.Tensor, fake_outputs: torch.Tensor, divergen
     0.0
     """
     row = _row(divergence)
-    real, fake = _pair(real_outputs, fake_outputs, ("real_outputs", "fake_outputs"))
+    real, fake = _pair(real_outputs, fake_outputs, check_finite,
+                       ("real_outputs", "fake_outputs"))
     return _reduce_pair(-row.activation(real), row.conjugate_of_activation(fake), reduction)
 
 
 def fgan_minimax_g_loss(fake_outputs: torch.Tensor, divergence: str, *,
-                        reduction: str = "mean") -> torch.Tensor:
+                        reduction: str = "mean", check_finite: bool = True
+                        ) -> torch.Tensor:
     r"""f-GAN generator loss of the saddle point: :math:`-\mathbb E_g[f^*(g_f(v))]`.
 
-    Mean over the batch (``reduction="none"``: the ``(N,)`` terms).
+    Mean over the batch (``reduction="sum"``: the sum; ``"none"``: the ``(N,)`` terms).
+    Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     The generator minimises the bound :math:`\mathbb E_P[T] - \mathbb E_Q[f^*(T)]`; only the
     second term depends on it (Nowozin et al. 2016, eq. (6)). For the GAN row this is
@@ -534,14 +597,17 @@ def fgan_minimax_g_loss(fake_outputs: torch.Tensor, divergence: str, *,
     True
     """
     row = _row(divergence)
-    return _reduce(-row.conjugate_of_activation(_one(fake_outputs, "fake_outputs")), reduction)
+    fake = _one(fake_outputs, check_finite, "fake_outputs")
+    return _checks.reduce(-row.conjugate_of_activation(fake), reduction)
 
 
 def fgan_non_saturating_g_loss(fake_outputs: torch.Tensor, divergence: str, *,
-                               reduction: str = "mean") -> torch.Tensor:
+                               reduction: str = "mean", check_finite: bool = True
+                               ) -> torch.Tensor:
     r"""f-GAN generator loss of the paper's practice: :math:`-\mathbb E_g[g_f(v)]`.
 
-    Mean over the batch (``reduction="none"``: the ``(N,)`` terms).
+    Mean over the batch (``reduction="sum"``: the sum; ``"none"``: the ``(N,)`` terms).
+    Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     Nowozin et al. 2016, Sec. 3.2: maximise :math:`\mathbb E_Q[g_f(V(G(z)))]` instead, which has
     the same fixed point and does not saturate. For the GAN row this is
@@ -555,4 +621,5 @@ def fgan_non_saturating_g_loss(fake_outputs: torch.Tensor, divergence: str, *,
     True
     """
     row = _row(divergence)
-    return _reduce(-row.activation(_one(fake_outputs, "fake_outputs")), reduction)
+    return _checks.reduce(-row.activation(_one(fake_outputs, check_finite, "fake_outputs")),
+                          reduction)

@@ -28,6 +28,14 @@ interpolation coefficient per sample), then the **mean over the batch**: the who
 
 Random draws take an optional ``torch.Generator``; they are made on the generator's device
 (the input's device without one) and moved to the input's device.
+
+The critic (or discriminator) of a gradient penalty must be **differentiable in its input**:
+one that detaches its input, leaves autograd (``.item()``, numpy) or runs under
+``torch.no_grad()`` has no gradient in :math:`x` to penalise, and the penalty raises a
+ValueError naming the critic ("critic must be differentiable in its input"; the
+discriminator of :func:`r1_penalty`, :func:`r2_penalty` and :func:`dragan_penalty` is called
+the critic in the messages). **Non-finite inputs** raise ValueError unless ``check_finite=False``
+(the policy of :mod:`gantheory.losses`).
 """
 
 from __future__ import annotations
@@ -45,13 +53,15 @@ Critic = Callable[[torch.Tensor], torch.Tensor]
 def _draw(kind: str, shape: tuple[int, ...], like: torch.Tensor,
           generator: torch.Generator | None) -> torch.Tensor:
     """``torch.rand`` or ``torch.randn`` of ``shape`` in ``like``'s dtype, on ``like``'s device."""
+    generator = _checks.generator(generator)
     device = like.device if generator is None else generator.device
     dtype = like.dtype if like.dtype in (torch.float32, torch.float64) else torch.float32
     fn = torch.rand if kind == "uniform" else torch.randn
     return fn(shape, generator=generator, dtype=dtype, device=device).to(like.device, like.dtype)
 
 
-def per_sample_grad_norm(critic: Critic, x: torch.Tensor, name: str = "x") -> torch.Tensor:
+def per_sample_grad_norm(critic: Critic, x: torch.Tensor, name: str = "x", *,
+                         check_finite: bool = True) -> torch.Tensor:
     r""":math:`\|\nabla_x f(x_i)\|_2` for every sample, with a graph for backpropagation.
 
     .. math:: n_i = \Bigl(\sum_d \bigl(\partial f(x_i)/\partial x_{i,d}\bigr)^2\Bigr)^{1/2}
@@ -63,11 +73,15 @@ def per_sample_grad_norm(critic: Critic, x: torch.Tensor, name: str = "x") -> to
     Parameters
     ----------
     critic : callable
-        The critic or discriminator, ``(N, ...) -> (N,)`` or ``(N, 1)``.
+        The critic or discriminator, ``(N, ...) -> (N,)`` or ``(N, 1)``, differentiable in its
+        input (a critic that detaches it raises ValueError).
     x : torch.Tensor, shape (N, ...)
         Points that require grad.
     name : str
         The argument's name in error messages.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -80,16 +94,35 @@ def per_sample_grad_norm(critic: Critic, x: torch.Tensor, name: str = "x") -> to
     >>> per_sample_grad_norm(lambda t: 0.5 * (t**2).sum(dim=1), x).tolist()  # |x_i|
     [5.0, 1.0]
     """
-    x = _checks.requires_grad(_checks.tensor(x, name), name)
+    x = _checks.tensor(x, name, finite=_checks.flag(check_finite, "check_finite"))
+    return _grad_norm(critic, _checks.requires_grad(x, name), name)
+
+
+def _grad_norm(critic: object, x: torch.Tensor, name: str) -> torch.Tensor:
+    """:func:`per_sample_grad_norm` of a checked ``x``; messages call the function ``critic``."""
+    if not callable(critic):
+        raise TypeError(f"critic must be callable, (N, ...) -> (N,); got "
+                        f"{type(critic).__name__}")
     out = critic(x)
     if not isinstance(out, torch.Tensor):
         raise TypeError(f"critic must return a torch.Tensor; got {type(out).__name__}")
+    if not torch.is_floating_point(out):
+        raise TypeError(f"critic must return a floating-point tensor; got {out.dtype}")
     if out.ndim == 0 or out.shape[0] != x.shape[0] or out.numel() != x.shape[0]:
         raise ValueError(
             f"critic must return one output per sample, shape (N,) or (N, 1); got "
             f"{tuple(out.shape)} for a batch of {x.shape[0]}"
         )
-    (grad,) = torch.autograd.grad(out.sum(), x, create_graph=True)
+    unused = not out.requires_grad
+    if not unused:
+        (grad,) = torch.autograd.grad(out.sum(), x, create_graph=True, allow_unused=True)
+        unused = grad is None
+    if unused:
+        raise ValueError(
+            f"critic must be differentiable in its input: its output has no gradient "
+            f"in {name} (does it detach its input, leave autograd through .item() or numpy, "
+            "or run under torch.no_grad()?)"
+        )
     grad = _checks.upcast(grad).reshape(grad.shape[0], -1)  # (N, D)
     return torch.linalg.vector_norm(grad, ord=2, dim=1)
 
@@ -103,6 +136,7 @@ def gradient_penalty(
     target: float = 1.0,
     one_sided: bool = False,
     generator: torch.Generator | None = None,
+    check_finite: bool = True,
 ) -> torch.Tensor:
     r"""WGAN-GP penalty at random interpolates, one :math:`\epsilon` and one norm per sample.
 
@@ -118,7 +152,8 @@ def gradient_penalty(
     Parameters
     ----------
     critic : callable
-        ``(N, ...) -> (N,)`` or ``(N, 1)``.
+        ``(N, ...) -> (N,)`` or ``(N, 1)``, differentiable in its input (a critic that detaches
+        its input raises ValueError).
     real, fake : torch.Tensor, shape (N, ...)
         Real and generated batches of one shape; both are detached (the penalty trains the
         critic only).
@@ -130,6 +165,9 @@ def gradient_penalty(
         Penalise only norms above :math:`k`.
     generator : torch.Generator, optional
         Source of the :math:`\epsilon_i`.
+    check_finite : bool
+        Non-finite inputs raise ValueError unless ``check_finite=False`` (see
+        :mod:`gantheory.losses`).
 
     Returns
     -------
@@ -143,27 +181,35 @@ def gradient_penalty(
     >>> linear = lambda x: x @ torch.tensor([3.0, 0.0, 4.0])  # gradient norm 5 everywhere
     >>> float(gradient_penalty(linear, real, fake, weight=1.0))  # (5 - 1)^2
     16.0
+    >>> gradient_penalty(lambda x: linear(x.detach()), real, fake)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: critic must be differentiable in its input: ...
     """
-    real = _checks.tensor(real, "real")
-    fake = _checks.tensor(fake, "fake")
+    check = _checks.flag(check_finite, "check_finite")
+    real = _checks.tensor(real, "real", finite=check)
+    fake = _checks.tensor(fake, "fake", finite=check)
     _checks.same_shape(real, fake, ("real", "fake"))
     weight = _checks.number(weight, "weight", minimum=0.0)
     target = _checks.number(target, "target", minimum=0.0)
+    one_sided = _checks.flag(one_sided, "one_sided")
     shape = (real.shape[0],) + (1,) * (real.ndim - 1)
     eps = _draw("uniform", shape, real, generator)  # (N, 1, ..., 1): one per sample
     mixed = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
-    gap = per_sample_grad_norm(critic, mixed, "interpolates") - target  # (N,)
+    gap = _grad_norm(critic, mixed, "interpolates") - target  # (N,)
     if one_sided:
         gap = gap.clamp(min=0)
     return weight * gap.pow(2).mean()
 
 
-def r1_penalty(discriminator: Critic, real: torch.Tensor, *, gamma: float = 10.0) -> torch.Tensor:
+def r1_penalty(discriminator: Critic, real: torch.Tensor, *, gamma: float = 10.0,
+               check_finite: bool = True) -> torch.Tensor:
     r"""R1 regulariser at real points, per-sample norms, mean over the batch.
 
     .. math:: R_1 = \frac\gamma2 \frac1N \sum_i \|\nabla_x D(x_i)\|^2
 
-    Mescheder, Geiger and Nowozin 2018, eq. (9) (on the logit). ``real`` must require grad.
+    Mescheder, Geiger and Nowozin 2018, eq. (9) (on the logit). ``real`` must require grad, and
+    ``discriminator`` must be differentiable in it. Non-finite inputs raise ValueError unless
+    ``check_finite=False``.
 
     Examples
     --------
@@ -172,17 +218,18 @@ def r1_penalty(discriminator: Critic, real: torch.Tensor, *, gamma: float = 10.0
     >>> r1_penalty(lambda t: 0.5 * (t**2).sum(dim=1), x, gamma=2.0).item()  # (25 + 1) / 2
     13.0
     """
-    gamma = _checks.number(gamma, "gamma", minimum=0.0)
-    return 0.5 * gamma * per_sample_grad_norm(discriminator, real, "real").pow(2).mean()
+    return _r_penalty(discriminator, real, "real", gamma, check_finite)
 
 
-def r2_penalty(discriminator: Critic, fake: torch.Tensor, *, gamma: float = 10.0) -> torch.Tensor:
+def r2_penalty(discriminator: Critic, fake: torch.Tensor, *, gamma: float = 10.0,
+               check_finite: bool = True) -> torch.Tensor:
     r"""R2 regulariser at generated points, per-sample norms, mean over the batch.
 
     .. math:: R_2 = \frac\gamma2 \frac1N \sum_i \|\nabla_x D(\tilde x_i)\|^2
 
     Mescheder, Geiger and Nowozin 2018, eq. (10). ``fake`` must require grad (detach it from the
-    generator first: ``fake.detach().requires_grad_()``).
+    generator first: ``fake.detach().requires_grad_()``), and ``discriminator`` must be
+    differentiable in it. Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -191,8 +238,16 @@ def r2_penalty(discriminator: Critic, fake: torch.Tensor, *, gamma: float = 10.0
     >>> float(r2_penalty(lambda t: t.sum(dim=1), x, gamma=1.0))  # |(1, 1)|^2 / 2
     1.0
     """
+    return _r_penalty(discriminator, fake, "fake", gamma, check_finite)
+
+
+def _r_penalty(discriminator: object, x: object, name: str, gamma: object,
+               check_finite: object) -> torch.Tensor:
+    r""":math:`\tfrac\gamma2 \frac1N \sum_i \|\nabla D(x_i)\|^2` of R1 (at real) or R2 (fake)."""
+    x = _checks.tensor(x, name, finite=_checks.flag(check_finite, "check_finite"))
     gamma = _checks.number(gamma, "gamma", minimum=0.0)
-    return 0.5 * gamma * per_sample_grad_norm(discriminator, fake, "fake").pow(2).mean()
+    norms = _grad_norm(discriminator, _checks.requires_grad(x, name), name)
+    return 0.5 * gamma * norms.pow(2).mean()
 
 
 def dragan_penalty(
@@ -203,6 +258,7 @@ def dragan_penalty(
     scale: float = 0.5,
     target: float = 1.0,
     generator: torch.Generator | None = None,
+    check_finite: bool = True,
 ) -> torch.Tensor:
     r"""DRAGAN penalty near the data, per-sample norms, mean over the batch.
 
@@ -215,7 +271,9 @@ def dragan_penalty(
     The perturbation of Kodali et al.'s reference implementation of DRAGAN (2017): a point on
     the segment from :math:`x_i` to a perturbed copy, one :math:`\alpha_i` per sample,
     ``std`` over the whole batch, :math:`c = 0.5`. (The paper's text writes
-    :math:`\delta \sim N(0, cI)` instead.) ``real`` needs two or more samples for its std.
+    :math:`\delta \sim N(0, cI)` instead.) ``real`` needs two or more samples for its std;
+    ``discriminator`` must be differentiable in its input. Non-finite inputs raise ValueError
+    unless ``check_finite=False``.
 
     Examples
     --------
@@ -224,7 +282,8 @@ def dragan_penalty(
     >>> float(dragan_penalty(linear, torch.randn(5, 3), weight=1.0))  # (2 - 1)^2
     1.0
     """
-    real = _checks.tensor(real, "real").detach()
+    real = _checks.tensor(real, "real", finite=_checks.flag(check_finite, "check_finite"))
+    real = real.detach()
     weight = _checks.number(weight, "weight", minimum=0.0)
     scale = _checks.number(scale, "scale", minimum=0.0)
     target = _checks.number(target, "target", minimum=0.0)
@@ -233,7 +292,7 @@ def dragan_penalty(
     noise = _draw("uniform", tuple(real.shape), real, generator)
     alpha = _draw("uniform", (real.shape[0],) + (1,) * (real.ndim - 1), real, generator)
     perturbed = (real + alpha * scale * real.std() * noise).requires_grad_(True)
-    gap = per_sample_grad_norm(discriminator, perturbed, "perturbed") - target
+    gap = _grad_norm(discriminator, perturbed, "perturbed") - target
     return weight * gap.pow(2).mean()
 
 
@@ -274,17 +333,36 @@ def instance_noise_std(step: int, total_steps: int, start: float = 1.0, *,
     it makes the two distributions overlap, so the optimal discriminator stays smooth and the
     generator's gradient informative (Arjovsky and Bottou 2017, Sec. 3; Sonderby et al. 2017).
 
+    **Past the end** (:math:`t > T`) the level stays 0 on purpose, for both schedules: the
+    annealing is over and training may go on without noise (a run resumed or extended beyond
+    ``total_steps`` needs no special case). A negative ``step`` raises ValueError.
+
+    Parameters
+    ----------
+    step : int
+        The training step :math:`t \ge 0` (any integer type: Python or numpy).
+    total_steps : int
+        The annealing length :math:`T \ge 1`.
+    start : float
+        :math:`\sigma_0 \ge 0`.
+    schedule : {"linear", "cosine"}
+        The shape of the decay.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
-    >>> instance_noise_std(0, 100), instance_noise_std(50, 100), instance_noise_std(200, 100)
+    >>> instance_noise_std(0, 100), instance_noise_std(50, 100), instance_noise_std(100, 100)
     (1.0, 0.5, 0.0)
     >>> round(instance_noise_std(50, 100, 2.0, schedule="cosine"), 12)
     1.0
+    >>> instance_noise_std(200, 100), instance_noise_std(200, 100, schedule="cosine")  # done
+    (0.0, 0.0)
     """
-    if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps <= 0:
-        raise ValueError(f"total_steps must be a positive integer; got {total_steps!r}")
-    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-        raise ValueError(f"step must be an integer >= 0; got {step!r}")
+    total_steps = _checks.integer(total_steps, "total_steps", minimum=1)
+    step = _checks.integer(step, "step", minimum=0)
     start = _checks.number(start, "start", minimum=0.0)
     frac = min(step, total_steps) / total_steps
     if schedule == "linear":
@@ -295,9 +373,12 @@ def instance_noise_std(step: int, total_steps: int, start: float = 1.0, *,
 
 
 def add_instance_noise(
-    x: torch.Tensor, std: float, generator: torch.Generator | None = None
+    x: torch.Tensor, std: float, generator: torch.Generator | None = None, *,
+    check_finite: bool = True,
 ) -> torch.Tensor:
     r""":math:`x + \sigma \xi`, :math:`\xi \sim \mathcal N(0, I)`: apply to real and fake alike.
+
+    Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -306,7 +387,7 @@ def add_instance_noise(
     >>> add_instance_noise(x, 0.0) is x
     True
     """
-    x = _checks.tensor(x, "x")
+    x = _checks.tensor(x, "x", finite=_checks.flag(check_finite, "check_finite"))
     std = _checks.number(std, "std", minimum=0.0)
     if std == 0:
         return x
@@ -329,15 +410,18 @@ def smooth_labels(n: int, real_value: float = 0.9, *, like: torch.Tensor) -> tor
     real_value = _checks.number(real_value, "real_value")
     if not 0.5 < real_value <= 1.0:
         raise ValueError(f"real_value must lie in (0.5, 1]; got {real_value}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
+    n = _checks.integer(n, "n", minimum=1)
+    like = _checks.like(like)
     return torch.full((n,), real_value, dtype=like.dtype, device=like.device)
 
 
 def flip_labels(
-    targets: torch.Tensor, probability: float, generator: torch.Generator | None = None
+    targets: torch.Tensor, probability: float, generator: torch.Generator | None = None, *,
+    check_finite: bool = True,
 ) -> torch.Tensor:
     """Replace each target :math:`y` by :math:`1 - y` with the given probability.
+
+    Non-finite inputs raise ValueError unless ``check_finite=False``.
 
     Examples
     --------
@@ -345,7 +429,7 @@ def flip_labels(
     >>> flip_labels(torch.ones(3), 1.0).tolist()
     [0.0, 0.0, 0.0]
     """
-    targets = _checks.tensor(targets, "targets")
+    targets = _checks.tensor(targets, "targets", finite=_checks.flag(check_finite, "check_finite"))
     probability = _checks.number(probability, "probability")
     if not 0.0 <= probability <= 1.0:
         raise ValueError(f"probability must lie in [0, 1]; got {probability}")
@@ -379,8 +463,8 @@ def mismatched_labels(
     True
     """
     labels = _integer(labels, "labels")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
+    n_classes = _checks.integer(n_classes, "n_classes", minimum=2)
+    generator = _checks.generator(generator)
     if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= n_classes):
         raise ValueError(f"labels must lie in [0, {n_classes - 1}]")
     device = labels.device if generator is None else generator.device
@@ -410,6 +494,7 @@ def mismatched_conditions(
     n = conditions.shape[0] if conditions.ndim else 0
     if n < 2:
         raise ValueError(f"conditions must hold at least 2 samples on axis 0; got {n}")
+    generator = _checks.generator(generator)
     device = torch.device("cpu") if generator is None else generator.device
     perm = torch.randperm(n, generator=generator, device=device)
     index = torch.empty_like(perm)
