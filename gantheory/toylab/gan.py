@@ -289,8 +289,10 @@ class GANTrainer:
         real_in, fake_in = self._pack(real), self._pack(fake)  # (M, N, m d)
         real_logits = self.discriminator.apply(d_params, real_in)[..., 0]  # (M, N)
         fake_logits = self.discriminator.apply(d_params, fake_in)[..., 0]
+        # check_finite=False: a diverging seed must not stop the others (its losses are kept
+        # per seed and reported), and a check per loss would synchronise a GPU every step.
         terms = _D_LOSS[cfg.loss](real_logits.reshape(-1), fake_logits.reshape(-1),
-                                  reduction="none")
+                                  reduction="none", check_finite=False)
         per_seed = terms.real.reshape(m, -1).mean(1) + terms.fake.reshape(m, -1).mean(1)
         total = per_seed.sum()
         if cfg.penalty is not None:
@@ -300,13 +302,16 @@ class GANTrainer:
             w = cfg.penalty_weight
             if cfg.penalty == "gradient-penalty":
                 pen = losses.gradient_penalty(critic, flat_real, flat_fake, weight=w,
-                                              generator=self.rng)
+                                              generator=self.rng, check_finite=False)
             elif cfg.penalty == "r1":
-                pen = losses.r1_penalty(critic, flat_real.requires_grad_(), gamma=w)
+                pen = losses.r1_penalty(critic, flat_real.requires_grad_(), gamma=w,
+                                        check_finite=False)
             elif cfg.penalty == "r2":
-                pen = losses.r2_penalty(critic, flat_fake.requires_grad_(), gamma=w)
+                pen = losses.r2_penalty(critic, flat_fake.requires_grad_(), gamma=w,
+                                        check_finite=False)
             else:
-                pen = losses.dragan_penalty(critic, flat_real, weight=w, generator=self.rng)
+                pen = losses.dragan_penalty(critic, flat_real, weight=w, generator=self.rng,
+                                            check_finite=False)
             # Each penalty is a mean over all M N points: M times it is the sum of seed means.
             total = total + m * pen
         return per_seed.detach(), total
@@ -321,7 +326,8 @@ class GANTrainer:
         std = self._noise_std()
         fake_in = fake + std * noise[1] if (noise is not None and std > 0) else fake
         logits = self.discriminator.apply(d_params, self._pack(fake_in))[..., 0]  # (M, N)
-        per_seed = _G_LOSS[cfg.loss](logits.reshape(-1), reduction="none").reshape(m, -1).mean(1)
+        per_seed = _G_LOSS[cfg.loss](logits.reshape(-1), reduction="none",
+                                     check_finite=False).reshape(m, -1).mean(1)
         return per_seed.detach(), per_seed.sum()
 
     def _unrolled(self, d_params, real, fake, noise):

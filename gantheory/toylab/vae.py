@@ -135,16 +135,19 @@ def train_vae(config: VAEConfig, target: GaussianMixture, seeds: Sequence[int] |
                   unit="step", mininterval=1.0):
         x = sampler.sample((m, config.batch_size), rng)  # (M, N, d)
         mu, logvar = encoder.apply(enc, x).chunk(2, dim=-1)  # (M, N, J) each
-        z = losses.reparameterize(mu.reshape(-1, j), logvar.reshape(-1, j), generator=rng)
+        # check_finite=False: one diverging seed must not stop the batch of seeds
+        z = losses.reparameterize(mu.reshape(-1, j), logvar.reshape(-1, j), generator=rng,
+                                  check_finite=False)
         out = decoder.apply(dec, z.reshape(m, -1, j))
         mean, dec_logvar = out.chunk(2, dim=-1)
         dec_logvar = dec_logvar.clamp(min=config.min_logvar)
         ll = losses.gaussian_log_likelihood(mean.reshape(-1, d), x.reshape(-1, d),
-                                            dec_logvar.reshape(-1, d), reduction="none")
+                                            dec_logvar.reshape(-1, d), reduction="none",
+                                            check_finite=False)
         kl = losses.gaussian_kl_standard(mu.reshape(-1, j), logvar.reshape(-1, j),
-                                         reduction="none")
+                                         reduction="none", check_finite=False)
         ll_seed, kl_seed = ll.reshape(m, -1).mean(1), kl.reshape(m, -1).mean(1)  # (M,)
-        loss = -losses.elbo(ll_seed, kl_seed, beta=config.beta).sum()
+        loss = -losses.elbo(ll_seed, kl_seed, beta=config.beta, check_finite=False).sum()
         grads = torch.autograd.grad(loss, enc + dec)
         for p, g in zip(enc + dec, grads, strict=True):
             p.grad = g
