@@ -161,3 +161,25 @@ def check_open_unit_interval(values: np.ndarray, name: str) -> np.ndarray:
             "stay exact where it saturates)"
         )
     return values
+
+
+def check_seed(seed: Any, name: str = "seed") -> np.random.Generator:
+    """A :class:`numpy.random.Generator` from ``seed``: an integer >= 0, None or a Generator.
+
+    None draws fresh entropy; a Generator is used as it is (its state advances).
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is none of these (a float, a string, a bool).
+    ValueError
+        If ``seed`` is a negative integer.
+    """
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0, None or a numpy.random.Generator; "
+                        f"got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0; got {seed}")
+    return np.random.default_rng(int(seed))

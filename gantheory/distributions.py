@@ -70,8 +70,8 @@ class Distribution(ABC):
     def sample(self, n: int, seed: Any = None) -> np.ndarray:
         """Draw ``n`` independent samples, shape ``(n, d)``.
 
-        ``seed`` is anything :func:`numpy.random.default_rng` accepts (an int, a
-        ``Generator``, or None for fresh entropy).
+        ``seed`` is an integer >= 0, a :class:`numpy.random.Generator` (used as it is), or
+        None for fresh entropy.
         """
 
     def logpdf(self, x: Any) -> np.ndarray:
@@ -126,7 +126,7 @@ def _point_pair(a: Any, b: Any, names: tuple[str, str]) -> tuple[np.ndarray, np.
 
 
 def _rng(seed: Any) -> np.random.Generator:
-    return np.random.default_rng(seed)
+    return val.check_seed(seed)
 
 
 def _parse_mixture_covs(covs: np.ndarray, n_components: int, dim: int) -> np.ndarray:
@@ -198,9 +198,10 @@ class GaussianMixture(AbsolutelyContinuous):
         mu = val.as_float_array(means, "means")
         if mu.ndim == 1 and mu.size == k:
             mu = mu[:, None]
-        if mu.ndim != 2 or mu.shape[0] != k:
+        if mu.ndim != 2 or mu.shape[0] != k or mu.shape[1] == 0:
             raise ValueError(
-                f"means must have shape ({k}, d) or ({k},) to match {k} weights; got {mu.shape}"
+                f"means must have shape ({k}, d) with d >= 1, or ({k},), to match {k} weights; "
+                f"got {mu.shape}"
             )
         self.means = mu
         self.dim = int(mu.shape[1])
@@ -344,8 +345,9 @@ class Gaussian(GaussianMixture):
 
     def __init__(self, mean: Any, cov: Any):
         mu = np.atleast_1d(val.as_float_array(mean, "mean"))
-        if mu.ndim != 1:
-            raise ValueError(f"mean must be a scalar or a 1-D array; got shape {mu.shape}")
+        if mu.ndim != 1 or mu.size == 0:
+            raise ValueError(f"mean must be a scalar or a non-empty 1-D array; got shape "
+                             f"{mu.shape}")
         d = mu.size
         c = val.as_float_array(cov, "cov")
         if c.ndim == 0:

@@ -194,7 +194,7 @@ class GaussianKDE(AbsolutelyContinuous):
     def sample(self, n: int, seed: Any = None) -> np.ndarray:
         """Draw ``n`` points: a sample :math:`x_j` chosen uniformly, plus :math:`N(0, H)` noise."""
         n = val.check_int(n, "n", minimum=0)
-        rng = np.random.default_rng(seed)
+        rng = val.check_seed(seed)
         j = rng.integers(self.n, size=n)
         return self._data[j] + rng.standard_normal((n, self.dim)) @ self._chol.T
 

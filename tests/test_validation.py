@@ -1,5 +1,7 @@
 """Every bad input raises ValueError or TypeError whose message names the argument."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -98,7 +100,7 @@ P2 = g.Gaussian([0.0, 0.0], [[1.0, 0.2], [0.2, 1.0]])
         (lambda: g.Gaussian([0.0, 0.0], [1.0, -1.0]), ValueError, "must be positive definite"),
         (lambda: g.Gaussian([0.0, 0.0], -1.0), ValueError, "must be positive definite"),
         (lambda: g.Gaussian([0.0, 0.0], np.eye(3)), ValueError, "cov must be a scalar or have"),
-        (lambda: g.Gaussian([[0.0]], 1.0), ValueError, "mean must be a scalar or a 1-D"),
+        (lambda: g.Gaussian([[0.0]], 1.0), ValueError, "mean must be a scalar or a non-empty 1-D"),
         (lambda: g.Gaussian(0.0, "x"), TypeError, "cov must be an array of real numbers"),
         (lambda: g.Uniform(np.nan, 1.0), ValueError, "low must be finite"),
         (lambda: g.Uniform(0.0, np.inf), ValueError, "high must be finite"),
@@ -234,3 +236,39 @@ def test_bad_preset_arguments(build, fragment):
 def test_gaussian_cov_errors_name_cov(cov):
     with pytest.raises(ValueError, match=r"^cov must be"):
         g.Gaussian([0.0, 0.0], cov)
+
+
+# -- seeds and empty parameters (issue: every bad input a clear line) ---------------------------
+@pytest.mark.parametrize("seed, error, fragment", [
+    ("abc", TypeError, "seed must be an integer >= 0, None or a numpy.random.Generator"),
+    (1.5, TypeError, "seed must be an integer >= 0"),
+    (True, TypeError, "seed must be an integer >= 0"),
+    (-1, ValueError, "seed must be an integer >= 0; got -1"),
+])
+def test_sample_names_a_bad_seed(seed, error, fragment):
+    from gantheory import Gaussian
+
+    with pytest.raises(error, match=re.escape(fragment)):
+        Gaussian(0.0, 1.0).sample(3, seed=seed)
+
+
+def test_sample_accepts_an_int_a_numpy_int_none_or_a_generator():
+    import numpy as np
+
+    from gantheory import Gaussian
+
+    p = Gaussian(0.0, 1.0)
+    assert np.array_equal(p.sample(4, seed=3), p.sample(4, seed=np.int64(3)))
+    assert np.array_equal(p.sample(4, seed=np.random.default_rng(3)), p.sample(4, seed=3))
+    assert p.sample(4, seed=None).shape == (4, 1)
+
+
+@pytest.mark.parametrize("build, fragment", [
+    (lambda g: g.Gaussian([], 1.0), "mean must be a scalar or a non-empty 1-D array"),
+    (lambda g: g.GaussianMixture([1.0], [[]], 1.0), "means must have shape (1, d) with d >= 1"),
+])
+def test_empty_parameters_are_named(build, fragment):
+    import gantheory
+
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        build(gantheory)
