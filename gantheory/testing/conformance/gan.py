@@ -279,7 +279,7 @@ def check_gan_loss(
 
     def value() -> tuple[float, str]:
         reference = _rule_checked(node, exact, what)
-        got = scalar(run(real, fake))
+        got = scalar(_called(fn, spec, call, real, fake))
         error = abs(got - reference)
         detail = (f"{got:.10g} at D*'s {spec.outputs} vs {what} = {exact:.10g} (on the "
                   f"{n_nodes} quantile nodes: {reference:.10g})")
@@ -313,6 +313,24 @@ def check_gan_loss(
 
     check.run("reduction", tolerance / 10, batch_mean, count=2 * len(real[::4096]))
     return ConformanceReport(kind, function_name(fn, name), tuple(check.results))
+
+
+def _called(fn: Callable[..., torch.Tensor], spec: GanKind, call: Call, real: torch.Tensor,
+            fake: torch.Tensor) -> torch.Tensor:
+    """The loss at (real, fake); if it raises at ``(N,)`` outputs but runs at ``(N, 1)``, an
+    error that says so."""
+    args = (real, fake) if spec.two_batches else (fake,)
+    try:
+        return call(*args)
+    except Exception as exc:
+        if call.sample_shape is not None:
+            raise
+        try:
+            Call(fn, call.scale, call.reduction, (1,))(*args)
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            raise exc from None
+        raise ValueError(f"{exc}; it works with logits of shape (N, 1): pass "
+                         f"sample_shape=(1,)") from exc
 
 
 def _value_hints(fn: Callable[..., torch.Tensor], kind: str, call: Call, real: torch.Tensor,

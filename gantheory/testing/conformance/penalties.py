@@ -91,7 +91,7 @@ def _probe(batch: int, shape: tuple[int, ...], seed: int) -> torch.Tensor:
 
 def _linear(w: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
     """The critic x -> w . (first entries of x): gradient w everywhere."""
-    return lambda x: x.reshape(x.shape[0], -1)[:, :len(w)] @ w
+    return lambda x: x.reshape(x.shape[0], -1)[:, :len(w)] @ w.to(x.dtype)
 
 
 def check_gradient_penalty(
