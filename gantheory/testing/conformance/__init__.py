@@ -96,8 +96,7 @@ from gantheory.testing.conformance._core import (
     quantile_nodes,
     rounding_allowance,
 )
-from gantheory.testing.conformance.gan import GAN_KINDS, check_gan_loss
-from gantheory.testing.conformance.gan import REFERENCE as _REFERENCE
+from gantheory.testing.conformance.gan import GAN_KINDS, REFERENCE, check_gan_loss
 from gantheory.testing.conformance.penalties import PENALTY_KINDS, check_gradient_penalty
 from gantheory.testing.conformance.vae import check_vae_kl
 
@@ -113,6 +112,9 @@ __all__ = [
     "quantile_nodes",
     "rounding_allowance",
 ]
+
+#: gantheory's GAN losses by kind (the same dict as :data:`.gan.REFERENCE`).
+_REFERENCE = REFERENCE
 
 #: The kinds :func:`check_loss` knows.
 KINDS = (*GAN_KINDS, *PENALTY_KINDS, "gaussian_kl_standard")

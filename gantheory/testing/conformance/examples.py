@@ -16,7 +16,7 @@ import torch.nn.functional as F
 Critic = Callable[[torch.Tensor], torch.Tensor]
 
 
-# -- WGAN-GP ---------------------------------------------------------------------------------------
+# -- WGAN-GP --------------------------------------------------------------------------------------
 def _interpolate(real: torch.Tensor, fake: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
     return (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
 
@@ -72,7 +72,7 @@ def wgan_gp_norm_over_channels(critic: Critic, real: torch.Tensor,
     >>> report.failures
     ('per-sample gradient norm', 'differentiable in the critic')
     >>> print(report["per-sample gradient norm"].detail)  # doctest: +ELLIPSIS
-    sample shape (1, 5, 5): ... -- it is a norm over dim=1 only of the (64, 1, 5, 5) gradient ...
+    sample shape (1, 5, 5): ... it is a norm over dim=1 only of the (64, 1, 5, 5) gradient ...
     >>> check_loss(wgan_gp_norm_over_channels, "gradient_penalty", sample_shape=(6,)).passed
     True
     """
@@ -116,7 +116,7 @@ def wgan_gp_epsilon_per_element(critic: Critic, real: torch.Tensor,
     return 10 * (grad.flatten(1).norm(dim=1) - 1).pow(2).mean()
 
 
-# -- R1 ---------------------------------------------------------------------------------------------
+# -- R1 -------------------------------------------------------------------------------------------
 def r1(discriminator: Critic, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     r"""Correct R1, :math:`\tfrac\gamma2\,\mathbb E\|\nabla D(x_i)\|^2` at the real points,
     :math:`\gamma = 10`.
@@ -147,7 +147,7 @@ def r1_on_fake(discriminator: Critic, real: torch.Tensor, fake: torch.Tensor) ->
     return 5 * _input_gradient(discriminator, x).pow(2).flatten(1).sum(dim=1).mean()
 
 
-# -- hinge ------------------------------------------------------------------------------------------
+# -- hinge ----------------------------------------------------------------------------------------
 def hinge_d(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     r"""Correct hinge D loss, :math:`\mathbb E[\max(0, 1 - \ell_r)] + \mathbb E[\max(0, 1 +
     \ell_f)]`.
@@ -161,7 +161,8 @@ def hinge_d(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tenso
     return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
 
 
-def hinge_d_without_margin(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+def hinge_d_without_margin(real_logits: torch.Tensor,
+                           fake_logits: torch.Tensor) -> torch.Tensor:
     """Bug: the hinge without its margin.
 
     Examples
@@ -171,12 +172,12 @@ def hinge_d_without_margin(real_logits: torch.Tensor, fake_logits: torch.Tensor)
     >>> report.failures
     ('value at D*', 'margin')
     >>> print(report["margin"].detail)  # doctest: +ELLIPSIS
-    inside the margin (real 0.5, fake -0.5): loss 0 (1), ... -- no margin: max(0, -l) where max(0, 1 - l) was meant
+    inside the margin (real 0.5, fake -0.5): loss 0 (1), ... -- no margin: max(0, -l) where ...
     """
     return F.relu(-real_logits).mean() + F.relu(fake_logits).mean()
 
 
-# -- Wasserstein -------------------------------------------------------------------------------
+# -- Wasserstein ----------------------------------------------------------------------------------
 def wasserstein_critic(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
     r"""Correct WGAN critic loss, :math:`\mathbb E_g[f] - \mathbb E_\text{data}[f]`.
 
@@ -201,7 +202,7 @@ def wasserstein_g_flipped(fake_scores: torch.Tensor) -> torch.Tensor:
     >>> report.failures
     ('value at D*', 'direction')
     >>> print(report["value at D*"].detail)  # doctest: +ELLIPSIS
-    -1.16... exactly -1x the reference: pass scale=-1 if that is intended (and the same scale for its D or G partner)
+    -1.16... exactly -1x the reference: pass scale=-1 if that is intended (and the same ...)
     >>> flipped_critic = lambda real, fake: real.mean() - fake.mean()
     >>> check_loss(flipped_critic, "wasserstein_critic", scale=-1).passed
     True
@@ -209,7 +210,7 @@ def wasserstein_g_flipped(fake_scores: torch.Tensor) -> torch.Tensor:
     return fake_scores.mean()
 
 
-# -- LSGAN ------------------------------------------------------------------------------------------
+# -- LSGAN ----------------------------------------------------------------------------------------
 def lsgan_d(real_out: torch.Tensor, fake_out: torch.Tensor) -> torch.Tensor:
     r"""Correct LSGAN D loss written with ``mse_loss`` (no 1/2: declare ``scale=2``).
 
@@ -234,7 +235,7 @@ def lsgan_d_swapped_targets(real_out: torch.Tensor, fake_out: torch.Tensor) -> t
     >>> report = check_loss(lsgan_d_swapped_targets, "lsgan_d", scale=2)
     >>> report.failures
     ('value at D*', 'targets')
-    >>> report["targets"].detail.endswith("your targets are swapped: real must go to 1, fake to 0")
+    >>> report["targets"].detail.endswith("targets are swapped: real must go to 1, fake to 0")
     True
     """
     return (F.mse_loss(real_out, torch.zeros_like(real_out))
@@ -256,7 +257,7 @@ def lsgan_g_fake_target(fake_out: torch.Tensor) -> torch.Tensor:
     return 0.5 * fake_out.pow(2).mean()
 
 
-# -- minimax, float32 and (N, 1) logits --------------------------------------------------------------
+# -- minimax, float32 and (N, 1) logits -----------------------------------------------------------
 def bce_d_float32_targets(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """Correct minimax D loss with float32 targets of shape (N, 1): torch computes in float32.
 
@@ -267,7 +268,7 @@ def bce_d_float32_targets(real_logits: torch.Tensor, fake_logits: torch.Tensor) 
     True
     >>> print(check_loss(bce_d_float32_targets, "minimax_d")["value at D*"].detail)
     ... # doctest: +ELLIPSIS
-    raised ValueError: Target size ... it works with logits of shape (N, 1): pass sample_shape=(1,)
+    raised ValueError: Target size ... works with logits of shape (N, 1): pass sample_shape=(1,)
     """
     n = real_logits.shape[0]
     return (F.binary_cross_entropy_with_logits(real_logits, torch.ones(n, 1))

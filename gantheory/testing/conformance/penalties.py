@@ -40,7 +40,7 @@ SAMPLE_SHAPES: tuple[tuple[int, ...], ...] = ((3, 4, 4), (1, 5, 5), (6,))
 
 @dataclass(frozen=True)
 class PenaltyKind:
-    """A gradient penalty: its :math:`\\phi`, the batch its points come from, its formula."""
+    r"""A gradient penalty: its :math:`\phi`, the batch its points come from, its formula."""
 
     squared_norm: bool
     batch: str  # "interpolates", "real" (R1, DRAGAN) or "fake" (R2)
@@ -48,7 +48,7 @@ class PenaltyKind:
     formula: str
 
     def phi(self, norms: torch.Tensor, target: float, one_sided: bool) -> torch.Tensor:
-        """:math:`\\phi` of the per-sample norms."""
+        r""":math:`\phi` of the per-sample norms."""
         if self.squared_norm:
             return norms**2
         gap = norms - target
@@ -129,8 +129,9 @@ def check_gradient_penalty(
         The penalty ``fn`` claims to be.
     weight : float, optional
         :math:`\lambda` (:math:`\gamma/2` for R1 and R2); by default measured from ``fn`` on
-        one sample (two for DRAGAN, whose perturbation needs a batch std) with a linear critic of gradient norm :math:`k + 1` (where every formula
-        gives :math:`\lambda\,\phi(k + 1)`).
+        one sample (two for DRAGAN, whose perturbation needs a batch std) with a linear
+        critic of gradient norm :math:`k + 1` (where every formula gives
+        :math:`\lambda\,\phi(k + 1)`).
     target : float
         The target norm :math:`k` of WGAN-GP and DRAGAN.
     batch : int
@@ -305,7 +306,8 @@ def _norm_hints(got: float, whole: float, points: torch.Tensor,
 def _segment_coefficients(points: torch.Tensor, start: torch.Tensor, end: torch.Tensor
                           ) -> tuple[torch.Tensor, float]:
     """Least-squares t_i with points_i ~ start_i + t_i (end_i - start_i), and the largest
-    distance of a point from its segment's line."""
+    distance of a point from its segment's line.
+    """
     span = end - start
     diff = points - start
     t = (diff * span).sum(1) / (span * span).sum(1)

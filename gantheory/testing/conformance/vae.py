@@ -1,5 +1,6 @@
 r"""Conformance of the VAE's KL to a standard normal prior, summed over latents, mean over the
-batch."""
+batch.
+"""
 
 from __future__ import annotations
 
