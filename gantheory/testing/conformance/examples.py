@@ -21,6 +21,10 @@ def _interpolate(real: torch.Tensor, fake: torch.Tensor, eps: torch.Tensor) -> t
     return (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
 
 
+def _per_sample_shape(real: torch.Tensor) -> tuple[int, ...]:
+    return (real.shape[0], *([1] * (real.ndim - 1)))  # (N, 1, ..., 1)
+
+
 def _input_gradient(critic: Critic, x: torch.Tensor) -> torch.Tensor:
     (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)
     return grad
@@ -36,7 +40,7 @@ def wgan_gp(critic: Critic, real: torch.Tensor, fake: torch.Tensor) -> torch.Ten
     >>> check_loss(wgan_gp, "gradient_penalty").passed
     True
     """
-    eps = torch.rand(real.shape[0], *([1] * (real.ndim - 1)))  # float32, (N, 1, ..., 1)
+    eps = torch.rand(_per_sample_shape(real))  # float32, one per sample
     grad = _input_gradient(critic, _interpolate(real, fake, eps))
     return 10 * (grad.flatten(1).norm(dim=1) - 1).pow(2).mean()
 
@@ -54,7 +58,7 @@ def wgan_gp_whole_batch_norm(critic: Critic, real: torch.Tensor,
     >>> "-- it is the whole-batch norm" in report["per-sample gradient norm"].detail
     True
     """
-    eps = torch.rand(real.shape[0], *([1] * (real.ndim - 1)), dtype=real.dtype)
+    eps = torch.rand(_per_sample_shape(real), dtype=real.dtype)
     grad = _input_gradient(critic, _interpolate(real, fake, eps))
     return 10 * (grad.norm() - 1) ** 2
 
@@ -76,7 +80,7 @@ def wgan_gp_norm_over_channels(critic: Critic, real: torch.Tensor,
     >>> check_loss(wgan_gp_norm_over_channels, "gradient_penalty", sample_shape=(6,)).passed
     True
     """
-    eps = torch.rand(real.shape[0], *([1] * (real.ndim - 1)), dtype=real.dtype)
+    eps = torch.rand(_per_sample_shape(real), dtype=real.dtype)
     grad = _input_gradient(critic, _interpolate(real, fake, eps))
     return 10 * (grad.norm(2, dim=1) - 1).pow(2).mean()
 
