@@ -34,10 +34,10 @@ kind                        the user's function and the properties checked
 ``"hinge_d"``               ``fn(real_logits, fake_logits)`` for :math:`\mathbb E_\text{data}
                             [\max(0, 1 - \ell)] + \mathbb E_g[\max(0, 1 + \ell)]`: value at
                             :math:`D^*`, margin, reduction
-``"hinge_g"``,              ``fn(fake_scores)`` for :math:`-\mathbb E_g[f]` (the same objective):
-``"wasserstein_g"``         value (:math:`= \mathrm{KL}(p_g\|p_\text{data})` at :math:`f =
-                            \ell^*`), direction (:math:`N\,\partial L/\partial f_i = -1`),
-                            reduction
+``"hinge_g"``               ``fn(fake_scores)`` for :math:`-\mathbb E_g[f]`: value (:math:`=
+                            \mathrm{KL}(p_g\|p_\text{data})` at :math:`f = \ell^*`), direction
+                            (:math:`N\,\partial L/\partial f_i = -1`), reduction
+``"wasserstein_g"``         the same objective and properties as ``"hinge_g"``
 ``"wasserstein_critic"``    ``fn(real_scores, fake_scores)`` for :math:`\mathbb E_g[f] -
                             \mathbb E_\text{data}[f]`: value (minus the Jeffreys divergence at
                             :math:`f = \ell^*`), direction, reduction
@@ -47,10 +47,11 @@ kind                        the user's function and the properties checked
                             probes
 ``"dragan_penalty"``        ``fn(critic, real)`` or ``fn(critic, real, fake)``: per-sample
                             norm, near the real points, differentiable, reduction
-``"r1_penalty"``,           ``fn(critic, real)`` / ``fn(critic, fake)`` or ``fn(critic, real,
-``"r2_penalty"``            fake)`` for :math:`\tfrac\gamma2\mathbb E\|\nabla D\|^2`: per-sample
-                            norm, at the real (R1) or fake (R2) points, differentiable,
-                            reduction
+``"r1_penalty"``            ``fn(critic, real)`` or ``fn(critic, real, fake)`` for
+                            :math:`\tfrac\gamma2\mathbb E\|\nabla D\|^2`: per-sample norm, at
+                            the real points, differentiable, reduction
+``"r2_penalty"``            ``fn(critic, fake)`` or ``fn(critic, real, fake)``: as R1, at the
+                            fake points
 ``"gaussian_kl_standard"``  ``fn(mu, logvar)``: value, reduction (sum over latent dimensions,
                             mean over the batch), gradients (:math:`\mu`, :math:`\tfrac12(e^s -
                             1)`), fixed point, unclamped gradient at large log-variance
