@@ -25,6 +25,15 @@ OURS = {
     "non_saturating_g": losses.non_saturating_g_loss,
     "gradient_penalty": losses.gradient_penalty,
     "gaussian_kl_standard": losses.gaussian_kl_standard,
+    "lsgan_d": losses.lsgan_d_loss,
+    "lsgan_g": losses.lsgan_g_loss,
+    "hinge_d": losses.hinge_d_loss,
+    "hinge_g": losses.hinge_g_loss,
+    "wasserstein_critic": losses.wasserstein_critic_loss,
+    "wasserstein_g": losses.wasserstein_g_loss,
+    "dragan_penalty": losses.dragan_penalty,
+    "r1_penalty": losses.r1_penalty,
+    "r2_penalty": losses.r2_penalty,
 }
 
 
