@@ -2,6 +2,13 @@ r"""The minimax game: the optimal discriminator, C(G) and the Jensen-Shannon div
 
 Goodfellow et al. (2014), Proposition 1 and Theorem 1, and the bounds of the JSD
 including the disjoint-support case of Arjovsky and Bottou (2017).
+
+Identities (shown, not counted; :mod:`gantheory.theorems.base`): C(G) and the JSD at
+:math:`p_g = p_\text{data}`, JSD(p, p), JSD in bits, and the registry's rule for a segment
+against a density, which returns the table's :math:`f(0) + f'(\infty)`. The values for
+singular pairs are checked instead against :func:`jsd_by_definition`, the defining integral
+on the densities alone: on disjoint intervals, on thin boxes around parallel segments, and
+on collinear segments as 1-D uniforms.
 """
 
 from __future__ import annotations
