@@ -13,15 +13,50 @@ def run_cli(*args):
     )
 
 
+def _refuse(constant):
+    raise ValueError(f"not strict JSON: {constant}")
+
+
 def test_verify_json_subset():
     proc = run_cli("verify", "--json", "--only", "gibbs", "vae-kl")
     assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    # Strict: Infinity, -Infinity and NaN are not JSON.
+    payload = json.loads(proc.stdout, parse_constant=_refuse)
     assert payload["passed"] is True
     assert [t["key"] for t in payload["theorems"]] == ["gibbs", "vae-kl"]
     for theorem in payload["theorems"]:
         assert theorem["max_error"] <= theorem["tolerance"]
         assert theorem["comparisons"]
+        kinds = [c["kind"] for c in theorem["comparisons"]]
+        assert theorem["n_checks"] == kinds.count("check") > 0
+        assert theorem["n_identities"] == kinds.count("identity")
+    # gibbs: KL(p || p) is an identity in each of its 4 configurations; KL(U[0, 2] || U[0, 1])
+    # is infinite and written as the string "inf".
+    gibbs = payload["theorems"][0]
+    assert gibbs["n_identities"] == 4
+    assert "inf" in [c["rhs"] for c in gibbs["comparisons"]]
+    assert payload["n_checks"] == payload["n_checks_passed"] == sum(
+        t["n_checks"] for t in payload["theorems"])
+
+
+def test_strict_json_encoding():
+    from gantheory.cli.verify import strict_json
+
+    encoded = json.dumps(strict_json({"a": [float("inf"), -float("inf"), float("nan"), 1.0]}),
+                         allow_nan=False)
+    assert json.loads(encoded, parse_constant=_refuse) == {"a": ["inf", "-inf", "nan", 1.0]}
+
+
+def test_verify_text_counts_checks(capsys):
+    assert cli.main(["verify", "--only", "criterion-jsd"]) == 0
+    out = capsys.readouterr().out
+    header, _, row = out.splitlines()[:3]
+    assert header.split()[:5] == ["theorem", "source", "configs", "checks", "max"]
+    # 5 configurations; 3 checks in each but p_g = p_data, whose 2 comparisons are identities.
+    cells = row.split()  # ..., configs, checks, max error, tolerance, pass
+    assert cells[0] == "criterion-jsd" and cells[-5:-3] == ["5", "12"]
+    assert "1/1 theorems pass" in out
+    assert "12/12 independent checks pass (2 identities shown with --details, not counted)" in out
 
 
 @pytest.mark.parametrize(

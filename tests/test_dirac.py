@@ -39,7 +39,75 @@ def test_theorem_module_imports_without_torch():
 def test_a_wrong_expectation_fails():
     """The dynamics check can fail: claim GAN simultaneous steps converge."""
     config = dirac_theorems._dynamics("wrong", "gan", "simultaneous", 0.5, 400, "converges")
-    assert max(c.error for c in dirac_theorems._check_dynamics(config)) == 1.0
+    # Classes compare as their index in CLASSES: converges 0 against diverges 2.
+    assert max(c.error for c in dirac_theorems._check_dynamics(config)) == 2.0
+
+
+def _failing(theorem, names=None):
+    """Labels of the comparisons above the tolerance, over the named configurations."""
+    configs = [c for c in theorem.configurations if names is None or c.name in names]
+    return [f"[{c.name}] {x.label}" for c in configs for x in theorem.check(c)
+            if not x.error <= theorem.tolerance]
+
+
+def test_every_dirac_comparison_is_independent_but_the_clip_projection():
+    for theorem in dirac_theorems.THEOREMS:
+        for config in theorem.configurations:
+            for c in theorem.check(config):
+                assert c.independent == (c.label != "max |psi_k| <= clip"), c.label
+
+
+def test_a_wrong_f_prime_in_the_closed_forms_fails(monkeypatch):
+    # The closed forms (jacobian, eigenvalues, update_matrix) read a = f'(0); the field does
+    # not. With a = 0.6 they disagree with the complex-step Jacobian and the simulator.
+    monkeypatch.setattr(dirac, "_FP0", 0.6)
+    eig = _failing(dirac_theorems.EIGENVALUES, {"GAN", "R1 gamma=2 (real pair)"})
+    assert any("complex-step J of the field vs closed-form J[0,1]" in f for f in eig)
+    assert any("Im eig(complex-step J)" in f or "Re eig(complex-step J)" in f for f in eig)
+    dyn = _failing(dirac_theorems.DYNAMICS, {"GAN alternating h=0.5"})
+    assert any("Jacobian of one simulated alternating step" in f for f in dyn)
+
+
+def test_a_transposed_closed_form_jacobian_fails(monkeypatch):
+    real = dirac.jacobian
+    monkeypatch.setattr(dirac, "jacobian", lambda method, **params: real(method, **params).T)
+    eig = _failing(dirac_theorems.EIGENVALUES, {"WGAN"})
+    assert eig == [f"[WGAN] complex-step J of the field vs closed-form J[{i},{j}]"
+                   for i, j in ((0, 1), (1, 0))]
+
+
+def test_a_simulator_that_ignores_alternation_fails(monkeypatch):
+    real = dirac.simulate
+
+    def simultaneous_only(method, theta0, psi0, step, n_steps, update="simultaneous", **params):
+        return real(method, theta0, psi0, step, n_steps, "simultaneous", **params)
+
+    monkeypatch.setattr(dirac, "simulate", simultaneous_only)
+    dyn = _failing(dirac_theorems.DYNAMICS, {"GAN alternating h=0.5"})
+    assert any("Jacobian of one simulated alternating step" in f for f in dyn)
+    # Simultaneous GAN steps diverge where alternating ones are predicted to cycle.
+    assert any("class of simulated start" in f for f in dyn)
+
+
+def test_a_wrong_prediction_fails(monkeypatch):
+    monkeypatch.setattr(dirac, "predict", lambda *args, **kwargs: "cycles")
+    dyn = _failing(dirac_theorems.DYNAMICS, {"R1 gamma=0.3 simultaneous h=0.5"})
+    assert len([f for f in dyn if "class" in f]) == 3  # two simulated starts, the paper's
+
+
+def test_a_field_without_the_noise_term_fails(monkeypatch):
+    # Instance noise with a spurious + sigma^2 psi / 4 in v_psi (half its damping undone): the
+    # field's complex-step Jacobian no longer has the closed form's J[1,1] = 2 b sigma^2.
+    real = dirac._field
+
+    def broken(method, theta, psi, p):
+        v_theta, v_psi = real(method, theta, psi, p)
+        return v_theta, (v_psi + psi / 4.0 * p.get("sigma", 0.0) ** 2
+                         if method == "instance-noise" else v_psi)
+
+    monkeypatch.setattr(dirac, "_field", broken)
+    eig = _failing(dirac_theorems.EIGENVALUES, {"instance noise sigma=0.5"})
+    assert "[instance noise sigma=0.5] complex-step J of the field vs closed-form J[1,1]" in eig
 
 
 # -- the field at hand-derived points --------------------------------------------------------

@@ -227,3 +227,32 @@ def test_bound_below_d_f_for_any_mixture_pair(pair, seed):
         assert bound <= d_f + 1e-9, name
         if name != "gan":
             assert d_f >= -1e-9, name
+
+
+# -- f(1) as the limit of D_f(P || Q) for Q next to P -------------------------------------------
+def test_f_at_one_is_compared_with_the_perspective_not_a_constant():
+    [comparison] = [c for c in fgan._check_table(_with(TABLE_CONFIG, generators=(TABLE["gan"],)))
+                    if "f(1)" in c.label]
+    assert comparison.independent
+    assert comparison.lhs == pytest.approx(-np.log(4.0), abs=1e-15)  # the row's f(1)
+    assert comparison.rhs == pytest.approx(-np.log(4.0), abs=1e-12)  # D_f next to P
+
+
+@pytest.mark.parametrize("name", ["kl", "gan"])
+def test_f_shifted_by_a_constant_fails_the_f_at_one_check(name):
+    # f + 0.1 is as convex as f, but its f(1) no longer matches the row's perspective.
+    gen = TABLE[name]
+    shifted = dataclasses.replace(gen, f=lambda u: gen.f(u) + 0.1)
+    failures = _failures(_with(TABLE_CONFIG, generators=(shifted,)))
+    assert any(label.startswith(f"{name}: f(1) (row's f) vs D_f") for label in failures)
+
+
+def test_infinite_domain_ends_are_identities():
+    comparisons = fgan._check_table(_with(TABLE_CONFIG, generators=(TABLE["kl"], TABLE["gan"])))
+    kinds = {c.label: c.kind for c in comparisons if "dom f*" in c.label}
+    assert kinds == {
+        "kl: inf of dom f* <= min g_f(v), v in [-30, 30]": "identity",  # -inf
+        "kl: max g_f(v) <= sup of dom f*": "identity",  # +inf
+        "gan: inf of dom f* <= min g_f(v), v in [-30, 30]": "identity",  # -inf
+        "gan: max g_f(v) <= sup of dom f*": "check",  # 0
+    }

@@ -44,3 +44,35 @@ def test_gaussian_kl_closed_form_vs_quadrature_2d(p, q):
     closed = kl(p, q, method="closed_form")
     quad = kl(p, q, method="quadrature")
     assert abs(closed.value - quad.value) <= max(quad.error, 1e-10)
+
+
+# -- KL(p || p): an identity; the local curvature is the check ----------------------------------
+def test_kl_of_p_with_itself_is_an_identity_and_the_curvature_a_check():
+    config = kl_theorems.GIBBS.configurations[1]  # 1-D bimodal
+    by_label = {c.label.split(" (")[0]: c for c in kl_theorems.GIBBS.check(config)}
+    assert by_label["KL(p || p) by quadrature"].kind == "identity"
+    curvature = next(c for c in by_label.values() if "Fisher" in c.label)
+    assert curvature.independent
+    assert curvature.error < kl_theorems.GIBBS.tolerance
+
+
+def test_local_curvature_of_a_gaussian_is_half_the_fisher_information():
+    # N(0, s^2) shifted by delta: KL = delta^2 / (2 s^2) exactly, I = 1 / s^2.
+    limit, half_fisher = kl_theorems._local_kl_curvature(Gaussian(0.0, 0.25))
+    assert half_fisher == pytest.approx(2.0, abs=1e-10)
+    assert limit == pytest.approx(2.0, abs=1e-9)
+
+
+def test_a_wrong_kl_fails_the_curvature_check(monkeypatch):
+    # A KL off by 1 % (a wrong log base would be off by far more) breaks the curvature check
+    # but none of the inequalities.
+    real = kl_theorems.kl
+
+    def scaled(p, q, **options):
+        return real(p, q, **options).scaled(1.01)
+
+    monkeypatch.setattr(kl_theorems, "kl", scaled)
+    config = kl_theorems.GIBBS.configurations[2]  # 2-D mixtures
+    failing = [c.label for c in kl_theorems.GIBBS.check(config)
+               if c.error > kl_theorems.GIBBS.tolerance]
+    assert len(failing) == 1 and "Fisher information" in failing[0]

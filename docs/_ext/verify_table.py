@@ -4,8 +4,9 @@ Each theory page names the catalogue theorems (:mod:`gantheory.theorems.catalogu
 its statements. When the docs are built the directive runs those theorems on their built-in
 configurations and emits
 
-* a table: key, statement (the theorem's title), number of configurations, largest measured
-  error, tolerance, pass;
+* a table: key, statement (the theorem's title), number of configurations, number of
+  independent comparisons ("checks"; identities, equal by construction, are not counted),
+  largest measured error, tolerance, pass;
 * under it, for every theorem, its source, the statement in LaTeX as displayed maths, and the
   configurations it was checked on.
 
@@ -158,6 +159,28 @@ def _table(header: list[str], rows: list[list[nodes.entry]], widths: list[int],
     return table
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 configuration"``, ``"2 configurations"``; ``plural`` where it is not noun + s."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def checked_on(res) -> str:
+    """The line under a theorem: its configurations, checks and identities, largest error.
+
+    Examples
+    --------
+    >>> from gantheory.theorems import catalogue
+    >>> print(checked_on(catalogue.get("vanishing-gradient").run()))  # doctest: +ELLIPSIS
+    Checked on 1 configuration (theta = ...): 52 independent comparisons, largest error ...
+    """
+    names = "; ".join(r.configuration for r in res.results)
+    identities = (f" and {_count(res.n_identities, 'identity', 'identities')} (equal by "
+                  "construction, not counted)" if res.n_identities else "")
+    return (f"Checked on {_count(len(res.results), 'configuration')} ({names}): "
+            f"{_count(res.n_checks, 'independent comparison')}{identities}, "
+            f"largest error {res.max_error:.2e}.")
+
+
 class VerifyTable(SphinxDirective):
     """Run catalogue theorems at build time and show their measured errors."""
 
@@ -199,14 +222,15 @@ class VerifyTable(SphinxDirective):
                 _node_entry(nodes.literal(text=theorem.key)),
                 _text_entry(theorem.title),
                 _text_entry(str(len(res.results)), ["verify-num"]),
+                _text_entry(str(res.n_checks), ["verify-num"]),
                 _text_entry(f"{res.max_error:.1e}", ["verify-num"]),
                 _text_entry(f"{theorem.tolerance:.0e}", ["verify-num"]),
                 _text_entry("yes" if ok else "NO", ["verify-pass" if ok else "verify-fail"]),
             ])
         caption = self.options.get("caption", "Checked when these docs were built")
         out: list[nodes.Node] = [
-            _table(["key", "statement", "configs", "max error", "tolerance", "pass"],
-                   rows, [18, 46, 7, 10, 10, 6], caption)
+            _table(["key", "statement", "configs", "checks", "max error", "tolerance", "pass"],
+                   rows, [18, 40, 7, 6, 10, 10, 6], caption)
         ]
 
         command = nodes.paragraph(classes=["verify-command"])
@@ -230,11 +254,7 @@ class VerifyTable(SphinxDirective):
                 definition += nodes.math_block(
                     latex, latex, docname=self.env.docname, number=None, label=None, nowrap=True,
                 )
-                names = "; ".join(r.configuration for r in res.results)
-                definition += nodes.paragraph(
-                    text=f"Checked on {len(res.results)} configurations ({names}): "
-                    f"{res.n_comparisons} comparisons, largest error {res.max_error:.2e}."
-                )
+                definition += nodes.paragraph(text=checked_on(res))
                 item += definition
                 dlist += item
             out.append(dlist)

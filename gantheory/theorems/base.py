@@ -9,6 +9,16 @@ independently and returns a list of :class:`Comparison` objects:
 * ``relation="<="``: error :math:`\max(0, \mathrm{lhs} - \mathrm{rhs})`, the size of the
   violation of an inequality (0 when it holds).
 
+Each comparison has a ``kind``. A ``"check"`` compares two computations that could
+disagree: a closed form against quadrature, Monte Carlo or a derivative of the code, a
+simulation against a prediction, a computed value against the number a paper states. An
+``"identity"`` cannot disagree however the code is written, because both sides are the same
+number by construction (an integrand that is identically zero, such as
+:math:`p\log(p/p)`; a value scaled by :math:`1/\log 2` and compared with its own scaling).
+Identities are shown, and a violated one still fails the theorem (it would mean a bug in
+the evaluation itself), but only checks are counted as evidence
+(:attr:`TheoremResult.n_checks`).
+
 :meth:`Theorem.run` evaluates every configuration and reports the largest error against
 the tolerance. ``gantheory verify`` runs the whole catalogue
 (:mod:`gantheory.theorems.catalogue`).
@@ -23,6 +33,9 @@ from typing import Any
 
 import numpy as np
 
+#: The kinds of comparison: independent checks, and identities shown but not counted.
+KINDS: tuple[str, ...] = ("check", "identity")
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -36,16 +49,28 @@ class Comparison:
         The two sides.
     relation : {"==", "<="}
         Equality up to the tolerance, or an inequality ``lhs <= rhs``.
+    kind : {"check", "identity"}
+        ``"check"`` (the default) if the two sides are independent computations that
+        could differ; ``"identity"`` if they are equal by construction (shown, not counted).
     """
 
     label: str
     lhs: float
     rhs: float
     relation: str = "=="
+    kind: str = "check"
 
     def __post_init__(self) -> None:
         if self.relation not in ("==", "<="):
             raise ValueError(f"relation must be '==' or '<='; got {self.relation!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; "
+                             f"got {self.kind!r}")
+
+    @property
+    def independent(self) -> bool:
+        """Whether the comparison counts as evidence (``kind == "check"``)."""
+        return self.kind == "check"
 
     @property
     def error(self) -> float:
@@ -103,16 +128,34 @@ class TheoremResult:
 
     @property
     def n_comparisons(self) -> int:
-        """Number of comparisons made."""
+        """Number of comparisons made, checks and identities."""
         return sum(len(r.comparisons) for r in self.results)
 
     @property
+    def n_checks(self) -> int:
+        """Number of independent comparisons (``kind == "check"``): the evidence."""
+        return sum(c.independent for r in self.results for c in r.comparisons)
+
+    @property
+    def n_identities(self) -> int:
+        """Number of identities: comparisons equal by construction, shown but not counted."""
+        return self.n_comparisons - self.n_checks
+
+    @property
     def passed(self) -> bool:
-        """Whether every comparison is within the tolerance (and there was one at least)."""
-        return self.n_comparisons > 0 and self.max_error <= self.theorem.tolerance
+        """Whether every comparison is within the tolerance, with one independent check at least.
+
+        Identities must hold too (a violated one is a bug in the evaluation), but a theorem
+        with identities only has not been checked and does not pass.
+        """
+        return self.n_checks > 0 and self.max_error <= self.theorem.tolerance
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary, with every comparison."""
+        """A summary with every comparison; floats may be infinite (see ``gantheory verify``).
+
+        ``n_checks`` counts the independent comparisons, ``n_identities`` those equal by
+        construction; each comparison carries its ``kind``.
+        """
         return {
             "key": self.theorem.key,
             "title": self.theorem.title,
@@ -122,6 +165,8 @@ class TheoremResult:
             "max_error": self.max_error,
             "tolerance": self.theorem.tolerance,
             "passed": self.passed,
+            "n_checks": self.n_checks,
+            "n_identities": self.n_identities,
             "seconds": self.seconds,
             "comparisons": [
                 {
@@ -130,6 +175,7 @@ class TheoremResult:
                     "lhs": float(c.lhs),
                     "rhs": float(c.rhs),
                     "relation": c.relation,
+                    "kind": c.kind,
                     "error": c.error,
                 }
                 for r in self.results

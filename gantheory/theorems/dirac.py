@@ -5,8 +5,11 @@ Data :math:`\delta_0`, generator :math:`\delta_\theta`, discriminator
 gradient vector field :math:`v = (-\partial_\theta L, \partial_\psi L)` and equilibrium
 :math:`(0, 0)`; the code under test is :mod:`gantheory.dirac`.
 
-Every expected value below is derived here by hand, from the paper's formulas, with the
-literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
+The closed forms live once, in :mod:`gantheory.dirac` (:func:`~gantheory.dirac.jacobian`,
+:func:`~gantheory.dirac.eigenvalues`, :func:`~gantheory.dirac.update_matrix`); every
+comparison here sets one of them against a computation that does not use it: the field
+differentiated by the complex step, or the simulator itself. The derivation of the closed
+forms, with the literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
 
 .. math::
 
@@ -15,8 +18,8 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
 
 ``dirac-eigenvalues``
     The Jacobian of the field at the equilibrium, computed by the complex step from the
-    field itself (:func:`~gantheory.dirac.numerical_jacobian`), and its
-    eigenvalues, equal the paper's closed forms (Sec. 2-3; consensus from
+    field itself (:func:`~gantheory.dirac.numerical_jacobian`), and its eigenvalues
+    (``numpy.linalg.eigvals``), equal the paper's closed forms (Sec. 2-3; consensus from
     Mescheder et al. 2017, :math:`J - \gamma J^\top J` with :math:`J^\top J = a^2 I`):
 
     * GAN: :math:`J = [[0, -a], [a, 0]]`, eigenvalues :math:`\pm i a`;
@@ -32,12 +35,14 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
     + \mathbb E[x_d^2 f''(-\psi x_d)] \to 2 b \sigma^2` at :math:`(0, 0)`, both samples
     having variance :math:`\sigma^2`.) For WGAN-GP the statement is the paper's negative
     one: :math:`v_\psi = \theta - \gamma(|\psi| - g_0)\operatorname{sign}\psi` jumps by
-    :math:`2\gamma(g_0 - \delta)` between :math:`\psi = \pm\delta`, so there is no
-    Jacobian, and the code must refuse to give one. The configurations avoid the
-    critically damped :math:`\gamma = 2a` (a double, defective eigenvalue, which
-    rounding perturbs by :math:`\sqrt{\epsilon}`). Tolerance :math:`10^{-10}`; the
-    complex step is exact to rounding, and the measured errors are a few
-    :math:`10^{-16}`.
+    :math:`2\gamma(g_0 - \delta)` between :math:`\psi = \pm\delta`, measured on
+    :func:`~gantheory.dirac.vector_field` at :math:`\delta = 10^{-3}` and :math:`10^{-6}`:
+    the jump does not shrink with :math:`\delta`, so there is no Jacobian (that
+    :func:`~gantheory.dirac.jacobian` refuses one is a unit test, not a comparison). The
+    configurations avoid the critically damped :math:`\gamma = 2a` (a double, defective
+    eigenvalue, which rounding perturbs by :math:`\sqrt{\epsilon}`). Tolerance
+    :math:`10^{-10}`; the complex step is exact to rounding, and the measured errors are a
+    few :math:`10^{-16}`.
 
 ``dirac-dynamics``
     Gradient steps of size :math:`h` linearise to the update matrix :math:`M`: simultaneous
@@ -58,17 +63,28 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
     alternating ones :math:`\rho = 1` (they cycle), while R1, instance noise and consensus
     have :math:`\rho < 1` (they converge). The check compares
 
-    * :func:`~gantheory.dirac.spectral_radius` with these hand-derived values;
-    * the class that :func:`~gantheory.dirac.predict` gives, and the class that
-      :func:`~gantheory.dirac.classify` gives to trajectories from
-      :func:`~gantheory.dirac.simulate` started near the equilibrium, with the
-      paper's (1 for a match, 0 otherwise);
+    * the Jacobian of one step of :func:`~gantheory.dirac.simulate` (the simulator's own
+      update, by central differences with a Richardson step at :math:`d = 2\cdot 10^{-4}`)
+      with :func:`~gantheory.dirac.update_matrix` (the closed form :math:`I + hJ` or
+      :math:`F_2'F_1'`): this is where an update rule that steps in the wrong order, or a
+      wrong closed form, shows;
+    * :func:`~gantheory.dirac.spectral_radius` (eigenvalues of the closed-form update matrix)
+      with the formulas for :math:`\rho` above, evaluated on the complex-step Jacobian of
+      the field;
+    * the class that :func:`~gantheory.dirac.classify` gives to trajectories from
+      :func:`~gantheory.dirac.simulate` started near the equilibrium with the class that
+      :func:`~gantheory.dirac.predict` derives from the eigenvalues, and that prediction with
+      the paper's class; classes compare as their index in
+      :data:`~gantheory.dirac.CLASSES` (converges 0, cycles 1, diverges 2), so a mismatch
+      is an error of 1 or 2;
     * for WGAN without clipping, whose field is linear, the exact growth of simultaneous
       steps, :math:`\|z_n\|^2 = (1 + h^2)^n \|z_0\|^2` (as :math:`M^\top M = (1 + h^2)I`);
-    * for WGAN with clipping, :math:`|\psi_k| \le c` along the run: clipping bounds the
-      discriminator but does not bring back convergence;
-    * for WGAN-GP, that neither update converges (Sec. 3: the iterates are pushed to
-      :math:`|\psi| \approx g_0` and leave every small neighbourhood).
+    * for WGAN with clipping, :math:`|\psi_k| \le c` along the run, an identity (the
+      simulator projects :math:`\psi`): clipping bounds the discriminator but, as the
+      classes show, does not bring back convergence;
+    * for WGAN-GP, which has no linearisation, the simulated class with the paper's
+      (Sec. 3: the iterates are pushed to :math:`|\psi| \approx g_0` and leave every small
+      neighbourhood, so they do not converge).
 
     The classes are local, as the statements are: starts :math:`0.05` from the equilibrium,
     and ``"diverges"`` means the last quarter of the run stays more than 10 times farther
@@ -76,8 +92,9 @@ literal derivatives of the GAN's :math:`f(t) = -\log(1 + e^{-t})`:
     :math:`g_0` (measured tail distances 14-41 times the start; converging runs end
     below :math:`10^{-6}` of it, cycling ones within 0.88-1.13 of it).
 
-    Tolerance :math:`10^{-10}`: class matches are exact and the radii agree to rounding;
-    the WGAN growth law is a relative error of a product of 1000 factors, measured
+    Tolerance :math:`10^{-10}`: class indices are exact, the radii agree to rounding, the
+    simulated step Jacobians to :math:`10^{-13}` (instance noise; :math:`10^{-15}` for the
+    others); the WGAN growth law is a relative error of a product of 1000 factors, measured
     :math:`\sim 10^{-14}`.
 
 Notes
@@ -95,80 +112,38 @@ import numpy as np
 from gantheory import dirac
 from gantheory.theorems.base import Comparison, Configuration, Theorem
 
-#: f'(0) and f''(0) of f(t) = -log(1 + e^{-t}), derived by hand above.
-A, B = 0.5, -0.25
+#: Distances from psi = 0 at which WGAN-GP's jump is measured: it does not shrink with them.
+_JUMP_AT = (1e-3, 1e-6)
 
 
-def _pair(centre: float, disc: float) -> list[complex]:
-    r""":math:`c \pm \sqrt{d}` (complex square root), sorted by imaginary then real part."""
-    root = complex(math.sqrt(disc), 0.0) if disc >= 0 else complex(0.0, math.sqrt(-disc))
-    return sorted([centre - root, centre + root], key=lambda z: (z.imag, z.real))
-
-
-# -- dirac-eigenvalues ---------------------------------------------------------------------
-def _hand_jacobian(method: str, params: dict) -> list[list[float]]:
-    g = params.get("gamma", 0.0)
-    if method == "gan":
-        return [[0.0, -A], [A, 0.0]]
-    if method == "wgan":
-        return [[0.0, -1.0], [1.0, 0.0]]
-    if method == "r1":
-        return [[0.0, -A], [A, -g]]
-    if method == "instance-noise":
-        return [[0.0, -A], [A, 2.0 * B * params["sigma"] ** 2]]
-    if method == "consensus":
-        return [[-g * A * A, -A], [A, -g * A * A]]
-    raise ValueError(f"no hand Jacobian for {method!r}")
-
-
-def _hand_eigenvalues(method: str, params: dict) -> list[complex]:
-    if method == "gan":
-        return [complex(0.0, -A), complex(0.0, A)]
-    if method == "wgan":
-        return [-1j, 1j]
-    if method == "r1":
-        g = params["gamma"]
-        return _pair(-g / 2.0, g * g / 4.0 - A * A)
-    if method == "instance-noise":
-        s2 = params["sigma"] ** 2
-        return _pair(B * s2, B * B * s2 * s2 - A * A)
-    if method == "consensus":
-        return [complex(-params["gamma"] * A * A, -A), complex(-params["gamma"] * A * A, A)]
-    raise ValueError(f"no hand eigenvalues for {method!r}")
+def _entries(label: str, got: np.ndarray, want: np.ndarray) -> list[Comparison]:
+    """One comparison per entry of two matrices of the same shape."""
+    return [Comparison(f"{label}[{i},{j}]", float(got[i, j]), float(want[i, j]))
+            for i, j in np.ndindex(*got.shape)]
 
 
 def _check_eigenvalues(config: Configuration) -> list[Comparison]:
     method, params = config["method"], dict(config["params"])
     if method == "wgan-gp":
-        gamma, g0, delta = params["gamma"], params["g0"], 1e-3
-        _, above = dirac.vector_field(method, 0.0, delta, **params)
-        _, below = dirac.vector_field(method, 0.0, -delta, **params)
-        try:
-            dirac.jacobian(method, **params)
-            refused = 0.0
-        except ValueError:
-            refused = 1.0
-        return [
-            Comparison("v_psi(0, +d) - v_psi(0, -d) = 2 gamma (g0 - d)", float(above - below),
-                       2.0 * gamma * (g0 - delta)),
-            Comparison("jacobian('wgan-gp') raises ValueError (1 = yes)", refused, 1.0),
-        ]
-    out = []
-    hand_j = _hand_jacobian(method, params)
+        gamma, g0 = params["gamma"], params["g0"]
+        out = []
+        for delta in _JUMP_AT:
+            _, above = dirac.vector_field(method, 0.0, delta, **params)
+            _, below = dirac.vector_field(method, 0.0, -delta, **params)
+            out.append(Comparison(f"v_psi(0, +d) - v_psi(0, -d) = 2 gamma (g0 - d), d = {delta:g}",
+                                  float(above - below), 2.0 * gamma * (g0 - delta)))
+        return out
+    # The field differentiated by the complex step, against the paper's closed forms.
     numeric_j = dirac.numerical_jacobian(method, 0.0, 0.0, **params)
-    closed_j = dirac.jacobian(method, **params)
-    for i in range(2):
-        for j in range(2):
-            out.append(Comparison(f"complex-step J[{i},{j}]", numeric_j[i, j], hand_j[i][j]))
-            out.append(Comparison(f"closed-form J[{i},{j}]", closed_j[i, j], hand_j[i][j]))
-    expected = _hand_eigenvalues(method, params)
-    for kind, values in (
-        ("eig(complex-step J)", dirac.eigenvalues(method, numerical=True, **params)),
-        ("closed-form eigenvalue", dirac.eigenvalues(method, **params)),
-    ):
-        for k, (got, want) in enumerate(zip(values, expected, strict=True)):
-            out.append(Comparison(f"Re {kind} {k}", got.real, want.real))
-            out.append(Comparison(f"Im {kind} {k}", got.imag, want.imag))
+    out = _entries("complex-step J of the field vs closed-form J", numeric_j,
+                   dirac.jacobian(method, **params))
+    closed = dirac.eigenvalues(method, **params)
+    for k, (got, want) in enumerate(zip(np.sort_complex(np.linalg.eigvals(numeric_j)),
+                                        np.sort_complex(closed), strict=True)):
+        out.append(Comparison(f"Re eig(complex-step J) {k} vs closed-form eigenvalue", got.real,
+                              want.real))
+        out.append(Comparison(f"Im eig(complex-step J) {k} vs closed-form eigenvalue", got.imag,
+                              want.imag))
     return out
 
 
@@ -210,18 +185,51 @@ EIGENVALUES = Theorem(
 
 
 # -- dirac-dynamics ------------------------------------------------------------------------
-def _hand_radius(method: str, update: str, h: float, params: dict) -> float:
-    """Spectral radius of one step's linearisation, from the hand formulas above."""
+def _paper_radius(update: str, h: float, j: np.ndarray) -> float:
+    r"""The spectral radius of one step by the formulas of the module docstring.
+
+    Simultaneous: :math:`\max |1 + h\lambda|` over the eigenvalues of ``j``. Alternating:
+    :math:`1 - hg` when :math:`J_{11} = J_{22} = -g \ne 0` (consensus), else
+    :math:`\sqrt{1 + hJ_{22}}` (:math:`J_{11} = 0`, complex eigenvalues of the step).
+    """
     if update == "simultaneous":
-        return max(abs(1.0 + h * lam) for lam in _hand_eigenvalues(method, params))
-    if method == "consensus":
-        return 1.0 - h * params["gamma"] * A * A
-    j22 = _hand_jacobian(method, params)[1][1]
-    return math.sqrt(1.0 + h * j22)
+        return float(np.max(np.abs(1.0 + h * np.linalg.eigvals(j))))
+    if j[0, 0] != 0.0:
+        return 1.0 + h * j[0, 0]
+    return math.sqrt(1.0 + h * j[1, 1])
+
+
+#: Half-width of the central differences of the simulated one-step map, and its half.
+_STEP_FD = 2e-4
+
+
+def _simulated_step_jacobian(method: str, h: float, update: str, params: dict) -> np.ndarray:
+    r"""The Jacobian at (0, 0) of one step of :func:`gantheory.dirac.simulate`, by central
+    differences of the simulator itself with one Richardson step.
+
+    The fields are odd, :math:`v(-z) = -v(z)`, so the one-step map :math:`F` is odd and the
+    central difference :math:`D(d) = (F(d e_j) - F(-d e_j)) / 2d` has error
+    :math:`c_2 d^2 + c_4 d^4`; :math:`(4 D(d/2) - D(d)) / 3` leaves :math:`O(d^4)`, about
+    :math:`10^{-15}` at :math:`d = 2\cdot 10^{-4}`. Rounding, amplified by :math:`1/d`,
+    stays near :math:`10^{-12}` even for instance noise, whose field is a difference of two
+    Gauss-Hermite sums of order :math:`\sigma^2`. All eight starts run in one call.
+    """
+    d = np.array([_STEP_FD, -_STEP_FD, _STEP_FD / 2, -_STEP_FD / 2])
+    zero = np.zeros(4)
+    after = dirac.simulate(method, np.concatenate([d, zero]), np.concatenate([zero, d]), h, 1,
+                           update, **params)[1].reshape(2, 4, 2)  # (column j, start, 2)
+    wide = (after[:, 0] - after[:, 1]) / (2 * _STEP_FD)  # (2, 2): D(d), row j = column j of M
+    narrow = (after[:, 2] - after[:, 3]) / _STEP_FD  # D(d / 2)
+    return ((4.0 * narrow - wide) / 3.0).T
 
 
 #: Starts near the equilibrium (the statements are local), two at once.
 _STARTS = ([0.05, -0.02], [0.05, 0.04])
+
+
+def _class_index(name: str) -> float:
+    """Position of a class in :data:`gantheory.dirac.CLASSES`: classes compare as numbers."""
+    return float(dirac.CLASSES.index(name))
 
 
 def _check_dynamics(config: Configuration) -> list[Comparison]:
@@ -230,23 +238,22 @@ def _check_dynamics(config: Configuration) -> list[Comparison]:
     expected = config["expected"]
     path = dirac.simulate(method, *_STARTS, h, n, update, **params)  # (n + 1, 2, 2)
     classes = [str(c) for c in dirac.classify(path)]
-    out = [
-        Comparison(f"simulated class {c!r} == {expected!r} (1 = yes)", float(c == expected),
-                   1.0)
-        for c in classes
-    ]
-    if method == "wgan-gp":
-        return out + [
-            Comparison(f"simulated class {c!r} is not 'converges' (1 = yes)",
-                       float(c != "converges"), 1.0)
-            for c in classes
-        ]
+    if method == "wgan-gp":  # no linearisation: the simulated class against the paper's
+        return [Comparison(f"class of simulated start {k} ({c}) vs the paper's ({expected}), "
+                           "index in CLASSES", _class_index(c), _class_index(expected))
+                for k, c in enumerate(classes)]
     predicted = dirac.predict(method, h, update, **params)
-    out.append(Comparison(f"predicted class {predicted!r} == {expected!r} (1 = yes)",
-                          float(predicted == expected), 1.0))
-    out.append(Comparison(f"spectral radius of the {update} step",
-                          dirac.spectral_radius(method, h, update, **params),
-                          _hand_radius(method, update, h, params)))
+    out = [Comparison(f"class of simulated start {k} ({c}) vs predicted from the eigenvalues "
+                      f"({predicted}), index in CLASSES", _class_index(c), _class_index(predicted))
+           for k, c in enumerate(classes)]
+    out.append(Comparison(f"predicted class ({predicted}) vs the paper's ({expected}), index in "
+                          "CLASSES", _class_index(predicted), _class_index(expected)))
+    out += _entries(f"Jacobian of one simulated {update} step vs update_matrix",
+                    _simulated_step_jacobian(method, h, update, params),
+                    dirac.update_matrix(method, h, update, **params))
+    out.append(Comparison(f"spectral radius of the {update} step vs the paper's formula on the "
+                          "complex-step J", dirac.spectral_radius(method, h, update, **params),
+                          _paper_radius(update, h, dirac.numerical_jacobian(method, **params))))
     if method == "wgan" and params.get("clip", 1.0) is None and update == "simultaneous":
         r = np.hypot(path[..., 0], path[..., 1])  # (n + 1, 2)
         for k in range(r.shape[1]):
@@ -254,8 +261,9 @@ def _check_dynamics(config: Configuration) -> list[Comparison]:
                                   math.log(r[-1, k] / r[0, k]), 0.5 * n * math.log1p(h * h)))
     if method == "wgan" and params.get("clip", 1.0) is not None:
         clip = params.get("clip", 1.0)
+        # simulate projects psi onto [-clip, clip] after every step: true by construction.
         out.append(Comparison("max |psi_k| <= clip", float(np.max(np.abs(path[..., 1]))), clip,
-                              "<="))
+                              "<=", kind="identity"))
     return out
 
 
