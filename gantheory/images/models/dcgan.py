@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 
 from gantheory import losses, nets
 from gantheory.images.models.gan import GANConfig, GANModel
@@ -40,15 +39,7 @@ class DCGAN(GANModel):
     """DCGAN: minimax discriminator loss, non-saturating generator loss (module docstring)."""
 
     config_class = DCGANConfig
-
-    def make_networks(self, channels: int, n_classes: int) -> dict[str, nn.Module]:
-        """:class:`~gantheory.nets.DCGANGenerator` and
-        :class:`~gantheory.nets.DCGANDiscriminator`.
-        """
-        cfg = self.config
-        return {"generator": nets.DCGANGenerator(cfg.latent_dim, cfg.image_size, channels,
-                                                 cfg.width),
-                "discriminator": nets.DCGANDiscriminator(cfg.image_size, channels, cfg.width)}
+    discriminator_class = nets.DCGANDiscriminator
 
     def discriminator_loss(self, real_logits: torch.Tensor, fake_logits: torch.Tensor,
                            real: torch.Tensor, fake: torch.Tensor, rng: torch.Generator

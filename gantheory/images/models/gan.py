@@ -13,11 +13,12 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
 
+from gantheory import nets
 from gantheory.errors import UsageError
 from gantheory.images import evaluation
 from gantheory.images.models.base import (
@@ -57,15 +58,27 @@ class GANConfig(AdversarialConfig):
 class GANModel(ImageModel):
     """A generator (``networks["generator"]``) against a discriminator or critic
     (``networks["discriminator"]``, one logit per image).
+
+    The networks are a :class:`~gantheory.nets.DCGANGenerator` and a
+    :attr:`discriminator_class` unless a model makes others.
     """
 
     config_class = GANConfig
     network_names = ("generator", "discriminator")
     ema_network = "generator"
+    #: The discriminator (or critic) network: ``(image_size, channels, width) -> module``.
+    discriminator_class: ClassVar[type[nn.Module]] = nets.DCGANDiscriminator
 
     @property
     def ema_decay(self) -> float | None:  # noqa: D102
         return self.config.ema
+
+    def make_networks(self, channels: int, n_classes: int) -> dict[str, nn.Module]:
+        """A :class:`~gantheory.nets.DCGANGenerator` and a :attr:`discriminator_class`."""
+        cfg = self.config
+        return {"generator": nets.DCGANGenerator(cfg.latent_dim, cfg.image_size, channels,
+                                                 cfg.width),
+                "discriminator": self.discriminator_class(cfg.image_size, channels, cfg.width)}
 
     def make_optimizers(self, fused: bool) -> dict[str, torch.optim.Optimizer]:
         """Adam on the generator (``opt_g``, ``lr_g``) and the discriminator (``opt_d``,

@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 
 from gantheory import losses, nets
 from gantheory.errors import UsageError
@@ -61,13 +60,7 @@ class WGANGP(GANModel):
     """
 
     config_class = WGANGPConfig
-
-    def make_networks(self, channels: int, n_classes: int) -> dict[str, nn.Module]:
-        """:class:`~gantheory.nets.DCGANGenerator` and :class:`~gantheory.nets.WGANCritic`."""
-        cfg = self.config
-        return {"generator": nets.DCGANGenerator(cfg.latent_dim, cfg.image_size, channels,
-                                                 cfg.width),
-                "discriminator": nets.WGANCritic(cfg.image_size, channels, cfg.width)}
+    discriminator_class = nets.WGANCritic  # no BatchNorm: each sample's gradient is its own
 
     def discriminator_loss(self, real_logits: torch.Tensor, fake_logits: torch.Tensor,
                            real: torch.Tensor, fake: torch.Tensor, rng: torch.Generator
