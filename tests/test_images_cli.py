@@ -175,3 +175,34 @@ def test_a_diverged_run_is_reported_in_one_line_with_status_1(monkeypatch, tmp_p
     assert cli.main(["train", "dcgan", "--out", str(tmp_path / "run")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("gantheory: training diverged: d_loss = nan") and err.count("\n") == 1
+
+
+# The fields of the former TrainConfig, which every checkpoint held before each model had its own.
+OLD_TRAIN_CONFIG_FIELDS = {
+    "model", "dataset", "image_size", "latent_dim", "width", "likelihood", "batch_size", "steps",
+    "lr_g", "lr_d", "betas", "d_steps", "gp_weight", "beta", "binarize", "ema", "sample_every",
+    "checkpoint_every", "seed", "bf16", "channels_last", "compile", "max_loss"}
+
+
+def test_a_vae_checkpoint_of_the_former_train_config_samples_evaluates_and_resumes(
+        runs, tmp_path, capsys):
+    run = tmp_path / "old-vae"
+    run.mkdir()
+    state = ckpt.load(runs / "vae" / "checkpoint.pt")
+    state["config"] = {**state.pop("config"), "lr_d": 2e-4, "d_steps": 0, "gp_weight": 10.0,
+                       "ema": None}  # what TrainConfig.as_dict() wrote for a VAE
+    assert set(state["config"]) == OLD_TRAIN_CONFIG_FIELDS
+    del state["format"]
+    ckpt.save(state, run / "checkpoint.pt")
+    assert cli.main(["sample", "--checkpoint", str(run), "--kind", "reconstructions",
+                     "--out", str(tmp_path / "grid.png")]) == 0
+    assert cli.main(["eval", "--checkpoint", str(run), "--k", "2", "--test-images", "4",
+                     "--json"]) == 0
+    out = capsys.readouterr().out
+    result = json.loads(out[out.index("{"):])
+    assert result["model"] == "vae" and result["n_test"] == 4 and result["test_nll"] > 0
+    assert cli.main(["train", "vae", "--out", str(run), "--resume", "--steps", "3",
+                     "--n-images", "64", "--quiet"]) == 0
+    resumed = ckpt.load(run / "checkpoint.pt")
+    assert resumed["step"] == 3 and resumed["config"]["model"] == "vae"
+    assert not {"gp_weight", "d_steps", "lr_d", "ema"} & set(resumed["config"])

@@ -32,8 +32,8 @@ from gantheory.images.models.base import (
 
 @dataclass(frozen=True)
 class GANConfig(AdversarialConfig):
-    """The settings of a GAN: an :class:`~gantheory.images.models.base.ImageConfig`, ``lr_d``,
-    and
+    """The settings of a GAN: those of :class:`~gantheory.images.models.base.ImageConfig`, the
+    discriminator's ``lr_d``, and the fields below.
 
     Attributes
     ----------

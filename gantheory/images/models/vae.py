@@ -40,7 +40,7 @@ from gantheory.images.models.base import (
 @dataclass(frozen=True)
 class VAEConfig(ImageConfig):
     r"""The settings of the VAE: an :class:`~gantheory.images.models.base.ImageConfig`
-    (latent 32, Adam 1e-3 with betas (0.9, 0.999)), and
+    (latent 32, Adam 1e-3 with betas (0.9, 0.999)), and the fields below.
 
     Attributes
     ----------

@@ -32,7 +32,8 @@ from gantheory.images.models.gan import GANConfig, GANModel
 @dataclass(frozen=True)
 class WGANGPConfig(GANConfig):
     r"""The settings of WGAN-GP: :class:`~gantheory.images.models.gan.GANConfig` with the
-    paper's defaults (``d_steps`` 5, ``lr_g`` = ``lr_d`` = 1e-4, ``betas`` (0, 0.9)), and
+    paper's defaults (``d_steps`` 5, ``lr_g`` = ``lr_d`` = 1e-4, ``betas`` (0, 0.9)), and the
+    field below.
 
     Attributes
     ----------
