@@ -32,9 +32,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from gantheory.images import models
 from gantheory.images.data import load_dataset, shapes
-from gantheory.images.trainer import ImageTrainer, TrainConfig
+from gantheory.images.models.dcgan import DCGAN, DCGANConfig
+from gantheory.images.trainer import ImageTrainer
 from gantheory.provenance import provenance
 
 # Dense bf16 tensor-core peaks from NVIDIA's data sheets (SXM parts), in TFLOP/s.
@@ -151,10 +151,10 @@ def ours(folder: Path, device: torch.device, iters: int, warmup: int, out: Path,
          compile_: bool, channels_last: bool) -> tuple[float, float]:
     """(images per second, FLOPs of one training step) of gantheory's DCGAN trainer."""
     data = load_dataset(f"folder:{folder}", image_size=64)
-    config = TrainConfig(model="dcgan", image_size=64, latent_dim=100, width=64, batch_size=64,
+    config = DCGANConfig(image_size=64, latent_dim=100, width=64, batch_size=64,
                          steps=warmup + iters, sample_every=10**9, checkpoint_every=10**9,
                          compile=compile_, channels_last=channels_last)
-    trainer = ImageTrainer(config, data, out, device=device, models=models.build(config, data))
+    trainer = ImageTrainer(DCGAN(config), data, out, device=device)
     from torch.utils.flop_counter import FlopCounterMode
 
     with FlopCounterMode(display=False) as counter:

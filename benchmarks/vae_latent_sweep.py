@@ -31,9 +31,9 @@ from gantheory.images.data import as_float, load_dataset
 @torch.no_grad()
 def elbo_terms(checkpoint: Path, dataset: str, n_test: int, seed: int = 0) -> dict[str, float]:
     """Mean KL and reconstruction (nats per image) of a trained VAE on test images."""
-    config, nets, _ = commands.load_run(checkpoint)
-    vae = nets["vae"]
-    test = load_dataset(dataset, image_size=config.image_size, train=False)
+    model, _ = commands.load_run(checkpoint)
+    vae = model.networks["vae"]
+    test = load_dataset(dataset, image_size=model.config.image_size, train=False)
     test = test.subset(slice(0, min(n_test, len(test))))
     g = torch.Generator().manual_seed(seed)
     x01 = torch.bernoulli((as_float(test.images) + 1.0) / 2.0, generator=g)

@@ -6,26 +6,26 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
-from gantheory.images import models
 from gantheory.images.data import shapes
-from gantheory.images.trainer import ImageTrainer, TrainConfig
+from gantheory.images.models.base import create
+from gantheory.images.trainer import ImageTrainer
 
 
 def main(out: str, model: str) -> None:
     dist.init_process_group("gloo")
     rank = dist.get_rank()
-    config = TrainConfig.for_model(model, steps=3, image_size=32, latent_dim=4, width=4,
-                                   batch_size=8, sample_every=3, checkpoint_every=3)
+    image_model = create(model, steps=3, image_size=32, latent_dim=4, width=4, batch_size=8,
+                         sample_every=3, checkpoint_every=3)
     data = shapes(64, image_size=32, seed=0)
-    nets = models.build(config, data)
+    nets = image_model.build(data).networks
     def parameters():  # weights only: BatchNorm's running statistics are rank 0's, broadcast
         return {k: {n: p.detach().clone() for n, p in m.named_parameters()}
                 for k, m in nets.items()}
 
     initial = parameters()
-    trainer = ImageTrainer(config, data, Path(out) / "run", models=nets)
+    trainer = ImageTrainer(image_model, data, Path(out) / "run")
     losses = []
-    while trainer.step < config.steps:
+    while trainer.step < trainer.config.steps:
         losses.append({k: float(v) for k, v in trainer.train_step().items()})
     torch.save({"initial": initial, "final": parameters(),
                 "losses": losses, "world_size": trainer.world_size},

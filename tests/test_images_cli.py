@@ -7,16 +7,22 @@ import pytest
 import torch
 
 from gantheory import cli
+from gantheory.errors import UsageError
 from gantheory.images import checkpoint as ckpt
 from gantheory.images.commands import corner_interpolation
-from gantheory.images.trainer import MODELS
 
 TINY = ["--steps", "2", "--width", "4", "--batch-size", "8", "--n-images", "64",
         "--sample-every", "1", "--checkpoint-every", "1", "--latent-dim", "4", "--quiet"]
 
 
-def test_the_cli_lists_the_trainers_models():
-    assert cli.images.IMAGE_MODELS == MODELS
+def raises_usage_error(argv):
+    """True if the command fails with a UsageError (what the CLI reports with status 2)."""
+    try:
+        args = cli._build_parser().parse_args(argv)
+        args.run(args)
+    except UsageError:
+        return True
+    return False
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +105,11 @@ def test_eval_of_a_gan_and_a_vae(runs, tmp_path, monkeypatch, capsys):
     (["sample", "--checkpoint", "CORRUPT"], "is not a readable checkpoint"),
     (["eval", "--checkpoint", "/no/such/run"], "no checkpoint at"),
     (["train", "dcgan", "--device", "cuda:7"], "cuda:7"),
+    (["train", "dcgan", "--likelihood", "gaussian"], "--likelihood does not apply to model "
+                                                     "'dcgan'"),
+    (["train", "vae", "--d-steps", "2"], "--d-steps does not apply to model 'vae'"),
+    (["train", "vaegan", "--penalty-weight", "1"], "--penalty-weight does not apply"),
+    (["train", "wgan-gp", "--penalty-weight", "-1", "--steps", "1"], "penalty_weight must be"),
 ])
 def test_bad_input_is_one_line_and_status_2(argv, message, tmp_path, capsys):
     corrupt = tmp_path / "corrupt.pt"
@@ -109,23 +120,48 @@ def test_bad_input_is_one_line_and_status_2(argv, message, tmp_path, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert raises_usage_error(argv)  # not a plain ValueError, TypeError or OSError
+
+
+@pytest.mark.parametrize(("model", "kind", "message"), [
+    ("vae", "classes", "kind 'classes' needs a conditional model; this run is 'vae'"),
+    ("cgan", "reconstructions", "kind 'reconstructions' needs a model with an encoder"),
+])
+def test_a_kind_the_model_cannot_draw_is_a_usage_error(runs, tmp_path, model, kind, message,
+                                                       capsys):
+    argv = ["sample", "--checkpoint", str(runs / model), "--kind", kind,
+            "--out", str(tmp_path / "grid.png")]
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert raises_usage_error(argv)
 
 
 def test_an_existing_run_is_not_overwritten(runs, capsys):
     before = (runs / "cgan" / "checkpoint.pt").read_bytes()
-    assert cli.main(["train", "cgan", "--out", str(runs / "cgan"), *TINY]) == 2
+    argv = ["train", "cgan", "--out", str(runs / "cgan"), *TINY]
+    assert cli.main(argv) == 2
     assert "already holds a run" in capsys.readouterr().err
+    assert raises_usage_error(argv)
     assert (runs / "cgan" / "checkpoint.pt").read_bytes() == before
+
+
+def test_resume_takes_no_other_setting(runs, capsys):
+    argv = ["train", "cgan", "--out", str(runs / "cgan"), "--resume", "--lr-g", "0.1"]
+    assert cli.main(argv) == 2
+    assert "only --steps may change (got lr_g)" in capsys.readouterr().err
+    assert raises_usage_error(argv)
 
 
 def test_an_unreadable_image_is_one_line(tmp_path, capsys):
     folder = tmp_path / "images" / "a"
     folder.mkdir(parents=True)
     (folder / "broken.png").write_bytes(b"not a png")
-    assert cli.main(["train", "dcgan", "--dataset", f"folder:{tmp_path / 'images'}",
-                     "--out", str(tmp_path / "run"), *TINY]) == 2
+    argv = ["train", "dcgan", "--dataset", f"folder:{tmp_path / 'images'}",
+            "--out", str(tmp_path / "run"), *TINY]
+    assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "broken.png" in err and err.count("\n") == 1
+    assert raises_usage_error(argv)
 
 
 def test_a_diverged_run_is_reported_in_one_line_with_status_1(monkeypatch, tmp_path, capsys):
@@ -139,3 +175,34 @@ def test_a_diverged_run_is_reported_in_one_line_with_status_1(monkeypatch, tmp_p
     assert cli.main(["train", "dcgan", "--out", str(tmp_path / "run")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("gantheory: training diverged: d_loss = nan") and err.count("\n") == 1
+
+
+# The fields of the former TrainConfig, which every checkpoint held before each model had its own.
+OLD_TRAIN_CONFIG_FIELDS = {
+    "model", "dataset", "image_size", "latent_dim", "width", "likelihood", "batch_size", "steps",
+    "lr_g", "lr_d", "betas", "d_steps", "gp_weight", "beta", "binarize", "ema", "sample_every",
+    "checkpoint_every", "seed", "bf16", "channels_last", "compile", "max_loss"}
+
+
+def test_a_vae_checkpoint_of_the_former_train_config_samples_evaluates_and_resumes(
+        runs, tmp_path, capsys):
+    run = tmp_path / "old-vae"
+    run.mkdir()
+    state = ckpt.load(runs / "vae" / "checkpoint.pt")
+    state["config"] = {**state.pop("config"), "lr_d": 2e-4, "d_steps": 0, "gp_weight": 10.0,
+                       "ema": None}  # what TrainConfig.as_dict() wrote for a VAE
+    assert set(state["config"]) == OLD_TRAIN_CONFIG_FIELDS
+    del state["format"]
+    ckpt.save(state, run / "checkpoint.pt")
+    assert cli.main(["sample", "--checkpoint", str(run), "--kind", "reconstructions",
+                     "--out", str(tmp_path / "grid.png")]) == 0
+    assert cli.main(["eval", "--checkpoint", str(run), "--k", "2", "--test-images", "4",
+                     "--json"]) == 0
+    out = capsys.readouterr().out
+    result = json.loads(out[out.index("{"):])
+    assert result["model"] == "vae" and result["n_test"] == 4 and result["test_nll"] > 0
+    assert cli.main(["train", "vae", "--out", str(run), "--resume", "--steps", "3",
+                     "--n-images", "64", "--quiet"]) == 0
+    resumed = ckpt.load(run / "checkpoint.pt")
+    assert resumed["step"] == 3 and resumed["config"]["model"] == "vae"
+    assert not {"gp_weight", "d_steps", "lr_d", "ema"} & set(resumed["config"])

@@ -7,16 +7,14 @@ import json
 import sys
 
 from gantheory.cli._common import EXIT_FAILED, check_device, positive, positive_float
-
-# The models of gantheory.images.trainer.MODELS (kept here so that building the parser does
-# not import torch; a test checks that the two agree).
-IMAGE_MODELS = ("dcgan", "cgan", "wgan-gp", "vae", "vaegan")
+from gantheory.errors import UsageError
+from gantheory.images import registry  # torch-free: the parser is built without torch
 
 
 def add_parser(sub) -> None:
     """Add the ``train``, ``sample`` and ``eval`` subcommands to ``sub``."""
     train = sub.add_parser("train", help="train an image GAN or VAE into a run folder")
-    train.add_argument("model", choices=IMAGE_MODELS, help="which model")
+    train.add_argument("model", choices=registry.model_names(), help="which model")
     train.add_argument("--dataset", default="shapes",
                        help="shapes (built in, default), mnist, fashion-mnist, cifar10, "
                             "mnist-npz:PATH, stacked-mnist[:PATH], folder:PATH")
@@ -32,6 +30,7 @@ def add_parser(sub) -> None:
     train.add_argument("--lr-g", type=positive_float)
     train.add_argument("--lr-d", type=positive_float)
     train.add_argument("--d-steps", type=int, help="discriminator steps per generator step")
+    train.add_argument("--penalty-weight", type=float, help="WGAN-GP's gradient penalty weight")
     train.add_argument("--ema", type=float, help="EMA decay of the generator, e.g. 0.999")
     train.add_argument("--seed", type=int)
     train.add_argument("--sample-every", type=positive)
@@ -47,7 +46,7 @@ def add_parser(sub) -> None:
     sample.add_argument("--checkpoint", required=True, help="run folder or checkpoint.pt")
     sample.add_argument("--out", default="samples.png", help="PNG to write")
     sample.add_argument("--kind", default="random",
-                        choices=("random", "classes", "interpolate", "reconstructions"))
+                        choices=registry.SAMPLE_KINDS)
     sample.add_argument("--data-root", help="torchvision's data folder (reconstructions)")
     sample.add_argument("--n", type=positive, default=64, help="images (kind random)")
     sample.add_argument("--seed", type=int, default=0)
@@ -69,19 +68,30 @@ def add_parser(sub) -> None:
     ev.set_defaults(run=_eval)
 
 
-
+# The train flags that set a field of the model's config (the field's name with "-" for "_").
 _TRAIN_FIELDS = ("steps", "batch_size", "image_size", "latent_dim", "width", "likelihood",
-                 "lr_g", "lr_d", "d_steps", "ema", "seed", "sample_every", "checkpoint_every")
+                 "lr_g", "lr_d", "d_steps", "penalty_weight", "ema", "seed", "sample_every",
+                 "checkpoint_every", "compile", "channels_last")
+
+
+def _config_changes(args: argparse.Namespace) -> dict:
+    """The config fields the train flags set; a flag the model does not have is an error."""
+    changes = {f: getattr(args, f) for f in _TRAIN_FIELDS
+               if getattr(args, f) is not None and getattr(args, f) is not False}
+    fields = registry.model_class(args.model).config_class.field_names()
+    for field in changes:
+        if field not in fields:
+            raise UsageError(f"--{field.replace('_', '-')} does not apply to model "
+                             f"{args.model!r}")
+    return changes
 
 
 def _train(args: argparse.Namespace) -> int:
     from gantheory.images import commands
-
-    check_device(args.device)
-    changes = {f: getattr(args, f) for f in _TRAIN_FIELDS if getattr(args, f) is not None}
-    changes.update({k: True for k in ("compile", "channels_last") if getattr(args, k)})
     from gantheory.images.trainer import TrainingDiverged
 
+    check_device(args.device)
+    changes = _config_changes(args)
     out = args.out or f"runs/{args.model}"
     try:
         trainer = commands.train(args.model, out, dataset=args.dataset, root=args.data_root,

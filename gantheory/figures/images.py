@@ -1,7 +1,7 @@
 r"""Figures of the image models, trained on the built-in ``shapes`` data set (12 classes).
 
-Every figure trains its models with :class:`gantheory.images.trainer.ImageTrainer` and the
-networks of :func:`gantheory.images.models.build`; a run is trained once per process and
+Every figure trains its models (:mod:`gantheory.images.models`) with
+:class:`gantheory.images.trainer.ImageTrainer`; a run is trained once per process and
 size and shared by the figures that need it (DCGAN serves ``image-training``,
 ``latent-interpolation`` and ``wgan-vs-gan``). Fast mode: narrow networks (width 16), a few
 hundred steps on 2,000 images, on the CPU in under half a minute per model; full mode: the
@@ -75,9 +75,9 @@ MODEL_CHANGES: dict[str, dict[str, object]] = {"vae": {"likelihood": "gaussian"}
 
 
 def image_config(model: str, fast: bool):
-    """The :class:`~gantheory.images.trainer.TrainConfig` of a figure's run of ``model``.
+    """The config (the model's ``config_class``) of a figure's run of ``model``.
 
-    Full: the trainer's defaults for the model (:meth:`TrainConfig.for_model`) with
+    Full: the defaults of the model's config with
     :data:`MODEL_CHANGES`. Fast: also width 16, batch 32 and :data:`FAST_CHANGES`.
 
     Examples
@@ -85,16 +85,16 @@ def image_config(model: str, fast: bool):
     >>> image_config("wgan-gp", fast=True).d_steps  # the model's defaults stay
     5
     """
-    from gantheory.images.trainer import TrainConfig
+    from gantheory.images.registry import model_class
 
+    config_class = model_class(model).config_class
     changes = pick(fast, {}, {"width": 16, "batch_size": 32, **FAST_CHANGES.get(model, {})},
                    {"width": 8, "batch_size": 8, "steps": 2})
-    steps = int(changes.get("steps", TrainConfig.for_model(model).steps))
+    steps = int(changes.get("steps", config_class().steps))
     n_grids = 5  # sample grids over training
-    return TrainConfig.for_model(model, **{**MODEL_CHANGES.get(model, {}), **changes,
-                                           "steps": steps,
-                                           "sample_every": max(1, steps // n_grids),
-                                           "checkpoint_every": steps, "seed": 0})
+    return config_class(**{**MODEL_CHANGES.get(model, {}), **changes, "steps": steps,
+                           "sample_every": max(1, steps // n_grids),
+                           "checkpoint_every": steps, "seed": 0})
 
 
 def image_run(model: str, fast: bool) -> ImageRun:
@@ -102,7 +102,7 @@ def image_run(model: str, fast: bool) -> ImageRun:
     this process already trained with the same configuration.
     """
     from gantheory.images.data import shapes
-    from gantheory.images.models import build
+    from gantheory.images.registry import model_class
     from gantheory.images.trainer import ImageTrainer
 
     config = image_config(model, fast)
@@ -114,8 +114,7 @@ def image_run(model: str, fast: bool) -> ImageRun:
 
     folder = Path(tempfile.mkdtemp(prefix=f"gantheory-figures-{model}-"))
     data = shapes(n_images, image_size=config.image_size, seed=0)
-    trainer = ImageTrainer(config, data, folder, device=_device(),
-                           models=build(config, data))
+    trainer = ImageTrainer(model_class(model)(config), data, folder, device=_device())
     try:
         trainer.train(progress=False)
         files = sorted((folder / "samples").glob("generated-images-*.png"))
@@ -228,11 +227,11 @@ def draw_latent_interpolation(out_dir: Path, fast: bool) -> list:
     # four images of four different classes (the first of classes 0, 4, 8 and 11)
     picks = [int((labels == c).nonzero()[0, 0]) for c in (0, 4, 8, 11)]
     real = as_float(data.images[picks])
-    vae = vae_run.trainer.models["vae"].eval()
+    vae = vae_run.trainer.model.networks["vae"].eval()
     with torch.no_grad():
         mu, _ = vae.encode(real.to(next(vae.parameters()).device))
         vae_images = vae.decode_image(corner_interpolation(mu))
-    gen = gan_run.trainer.models["generator"].eval()
+    gen = gan_run.trainer.model.networks["generator"].eval()
     g = torch.Generator().manual_seed(3)
     z = torch.randn(4, gan_run.trainer.config.latent_dim, generator=g)
     with torch.no_grad():
@@ -260,7 +259,7 @@ def draw_cgan_class_grid(out_dir: Path, fast: bool) -> list:
     from gantheory import plotting
 
     run = image_run("cgan", fast)
-    gen = run.trainer.models["generator"].eval()
+    gen = run.trainer.model.networks["generator"].eval()
     n_classes, n_cols = int(run.data.n_classes), 10
     g = torch.Generator().manual_seed(1)
     z = torch.randn(n_cols, run.trainer.config.latent_dim, generator=g)

@@ -1,43 +1,32 @@
-r"""Images: data sets kept on the training device, and (in sibling modules) their training.
+r"""Images: data sets kept on the training device, the image models, their training and metrics.
+
+Import the submodules themselves (``from gantheory.images.data import shapes``); this package
+imports none of them, so importing it is cheap.
 
 Modules
 -------
 :mod:`~gantheory.images.data`
-    :class:`ImageData` (uint8 images and int64 labels, batches drawn on the data's device);
-    the loaders :func:`load_dataset`, :func:`load_mnist_npz`, :func:`load_torchvision`,
-    :func:`load_folder`; :func:`stacked_mnist` (1000 modes) and the built-in :func:`shapes`
-    data set (12 modes, no file and no network).
-
-Importing this package is cheap: the names below load their module on first use, and
-torchvision and PIL are imported only by the loaders that need them.
+    :class:`~gantheory.images.data.ImageData` (uint8 images and int64 labels, batches drawn on
+    the data's device); the loaders :func:`~gantheory.images.data.load_dataset`,
+    :func:`~gantheory.images.data.load_mnist_npz`,
+    :func:`~gantheory.images.data.load_torchvision`, :func:`~gantheory.images.data.load_folder`;
+    :func:`~gantheory.images.data.stacked_mnist` (1000 modes) and the built-in
+    :func:`~gantheory.images.data.shapes` data set (12 modes, no file and no network).
+:mod:`~gantheory.images.registry`
+    The models by name (no torch needed to read them) and
+    :func:`~gantheory.images.registry.register_model` for one's own.
+:mod:`~gantheory.images.models`
+    One module per model (``dcgan``, ``cgan``, ``wgan_gp``, ``vae``, ``vaegan``), each a config
+    dataclass and a model class with its networks, optimisers, training step, sampling and
+    metrics; ``base`` and ``gan`` hold what they share.
+:mod:`~gantheory.images.trainer`
+    :class:`~gantheory.images.trainer.ImageTrainer`, the loop every model trains in (data,
+    bf16, compile, checkpoints, logs, divergence stop, DistributedDataParallel, EMA).
+:mod:`~gantheory.images.checkpoint`
+    Atomic checkpoints, loaded with ``weights_only=True``.
+:mod:`~gantheory.images.metrics` and :mod:`~gantheory.images.evaluation`
+    Mode coverage, Fréchet distance and KID in a small classifier's features; a GAN's metrics
+    and the VAE's importance-sampled test NLL.
+:mod:`~gantheory.images.commands`
+    ``gantheory train``, ``sample`` and ``eval`` as functions.
 """
-
-import importlib
-
-# Lazy exports (PEP 562), as in gantheory.toylab.
-_EXPORTS = {
-    "DATASETS": "data",
-    "SHAPES_CLASSES": "data",
-    "ImageData": "data",
-    "as_float": "data",
-    "load_dataset": "data",
-    "load_folder": "data",
-    "load_mnist_npz": "data",
-    "load_torchvision": "data",
-    "pad_or_resize": "data",
-    "shapes": "data",
-    "stacked_mnist": "data",
-    "to_uint8": "data",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"gantheory.images.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module 'gantheory.images' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))

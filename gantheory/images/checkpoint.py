@@ -5,7 +5,8 @@ state, the step and the configuration (as plain values). :func:`save` writes it 
 file in the same folder and renames it over the old one (an atomic replace on POSIX), so a
 crash while writing leaves the previous checkpoint intact. :func:`load` reads it with
 ``torch.load(weights_only=True)``, which unpickles tensors and plain containers only, never
-code; a file that is not a checkpoint is reported as :class:`CheckpointError`.
+code; a file that is missing or is not a checkpoint is reported as :class:`CheckpointError`,
+a :class:`~gantheory.errors.UsageError`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from gantheory.errors import UsageError
+
 FORMAT = "gantheory-checkpoint-1"
 
 
-class CheckpointError(ValueError):
+class CheckpointError(UsageError):
     """A checkpoint file that cannot be read or is not one of ours."""
 
 

@@ -1,19 +1,21 @@
 r"""What ``gantheory train``, ``gantheory sample`` and ``gantheory eval`` do, as functions.
 
 :func:`train`
-    Load a data set by name, build the networks of a model (:mod:`gantheory.images.models`),
-    train them with :class:`~gantheory.images.trainer.ImageTrainer` into a run folder, or
-    resume the run in that folder. Under ``torchrun`` it joins the process group first.
+    Load a data set by name, make a model by its registered name
+    (:mod:`gantheory.images.registry`, :mod:`gantheory.images.models`), train it with
+    :class:`~gantheory.images.trainer.ImageTrainer` into a run folder, or resume the run in
+    that folder. Under ``torchrun`` it joins the process group first.
 :func:`sample`
-    From a run's checkpoint: a grid of random samples, the conditional GAN's class grid
-    (a row per class, a column per latent), or the four-corner latent interpolation grid
-    (:func:`corner_interpolation`).
+    From a run's checkpoint: a grid of one of the
+    :data:`~gantheory.images.registry.SAMPLE_KINDS`: random samples, a conditional model's
+    class grid (a row per class, a column per latent), the four-corner latent interpolation
+    grid (:func:`corner_interpolation`), or test images and their reconstructions (models
+    with an encoder).
 :func:`evaluate`
-    The numbers of a run: for a GAN, the modes its samples cover and the KL of their mode
-    histogram to uniform (classes of the built-in shapes or of MNIST digits; the 1000 digit
-    triples of Stacked MNIST, the VEEGAN/PacGAN protocol), the Fréchet distance and KID in
-    the features of the package's own classifier, and a conditional GAN's label accuracy;
-    for a Bernoulli VAE, the importance-sampled test NLL.
+    The numbers of a run, as its model measures itself
+    (:meth:`~gantheory.images.models.base.ImageModel.evaluate`): a GAN's or VAE-GAN's samples
+    against the data (:func:`gantheory.images.evaluation.gan_metrics`), the VAE's
+    importance-sampled test NLL.
 
 Every run folder holds ``checkpoint.pt``, ``run.json`` (the command's settings, the commit,
 the device), ``losses.csv``, ``losses.png`` and ``samples/``.
@@ -23,20 +25,19 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from gantheory.errors import UsageError
 from gantheory.images import checkpoint as ckpt
 from gantheory.images import data as data_module
-from gantheory.images import metrics, models
-from gantheory.images.trainer import ImageTrainer, TrainConfig
+from gantheory.images.models.base import EvalSettings, ImageModel, create, model_from_record
+from gantheory.images.registry import SAMPLE_KINDS
+from gantheory.images.trainer import ImageTrainer
 from gantheory.provenance import provenance
-
-SAMPLE_KINDS = ("random", "classes", "interpolate", "reconstructions")
 
 
 # -- train --------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def _init_distributed(device: str) -> str:
     return device
 
 
-def load_training_data(config: TrainConfig, root: str | None = None,
+def load_training_data(config, root: str | None = None,
                        n_images: int | None = None) -> data_module.ImageData:
     """The data set ``config.dataset`` at ``config.image_size`` (its training split)."""
     return data_module.load_dataset(config.dataset, root, image_size=config.image_size,
@@ -71,7 +72,7 @@ def train(model: str, out: str | Path, *, dataset: str = "shapes", root: str | N
     Parameters
     ----------
     model : str
-        One of :data:`gantheory.images.trainer.MODELS`.
+        A name of :func:`gantheory.images.registry.model_names`.
     out : str or Path
         The run folder. A folder that already holds a checkpoint is refused unless ``resume``.
     dataset, root : str
@@ -83,34 +84,36 @@ def train(model: str, out: str | Path, *, dataset: str = "shapes", root: str | N
         Use only this many training images.
     progress : bool
     **changes
-        :class:`~gantheory.images.trainer.TrainConfig` fields over the model's defaults.
+        Fields of the model's config over its defaults.
+
+    Raises
+    ------
+    UsageError
+        For an unknown model, a field its config does not have, a bad value, a folder that
+        already holds a run (without ``resume``) or a change other than ``steps`` on resume.
     """
     out = Path(out)
     device = _init_distributed(device)
     path = out / "checkpoint.pt"
     if resume:
-        state = ckpt.load(path, map_location=device)
-        config = TrainConfig.from_dict(state["config"])
         if set(changes) - {"steps"}:
-            raise ValueError("--resume continues a run with its own settings; only --steps "
+            raise UsageError("--resume continues a run with its own settings; only --steps "
                              f"may change (got {', '.join(sorted(changes))})")
-        if "steps" in changes:
-            config = replace(config, steps=changes["steps"])
+        state = ckpt.load(path, map_location=device)
+        config = model_from_record(state["config"]).config
         data = load_training_data(config, root, n_images)
-        nets = models.build_for(config, state["data_shape"][0], state["n_classes"])
-        trainer = ImageTrainer(config, data, out, device=device, models=nets)
-        trainer.load_state_dict(state)
+        trainer = ImageTrainer.from_state(state, data, out, device=device,
+                                          steps=changes.get("steps"))
     else:
         if path.exists():
-            raise ValueError(f"{str(out)!r} already holds a run (checkpoint.pt); pass --resume "
-                             "to continue it or choose another --out")
-        config = TrainConfig.for_model(model, dataset=dataset, **changes)
-        data = load_training_data(config, root, n_images)
-        trainer = ImageTrainer(config, data, out, device=device,
-                               models=models.build(config, data))
+            raise UsageError(f"{str(out)!r} already holds a run (checkpoint.pt); pass "
+                             "--resume to continue it or choose another --out")
+        image_model = create(model, dataset=dataset, **changes)
+        data = load_training_data(image_model.config, root, n_images)
+        trainer = ImageTrainer(image_model.build(data), data, out, device=device)
     if trainer.is_main:
         out.mkdir(parents=True, exist_ok=True)
-        record = provenance(device, config=config.as_dict(),
+        record = provenance(device, config=trainer.model.record(),
                             resumed_at=trainer.step if resume else None, n_images=len(data),
                             processes=trainer.world_size)
         (out / ("run-resumed.json" if resume else "run.json")).write_text(
@@ -125,49 +128,31 @@ def _checkpoint_path(checkpoint: str | Path) -> Path:
 
 
 def load_run(checkpoint: str | Path, device: str = "cpu"
-             ) -> tuple[TrainConfig, dict[str, torch.nn.Module], dict[str, Any]]:
-    """(config, networks in eval mode, checkpoint state) of a run folder or checkpoint file.
+             ) -> tuple[ImageModel, dict[str, Any]]:
+    """(model with its trained networks in eval mode, checkpoint state) of a run folder or
+    checkpoint file.
 
-    A generator's EMA weights replace its trained ones when the run kept an EMA.
+    The model's EMA weights replace its trained ones when the run kept an EMA. Checkpoints
+    written before each model had its own config are read too.
+
+    Raises
+    ------
+    gantheory.images.checkpoint.CheckpointError
+        If the file is missing, unreadable or does not hold a gantheory run's networks.
     """
     state = ckpt.load(_checkpoint_path(checkpoint), map_location=device)
     try:
-        config = TrainConfig.from_dict(state["config"])
-        nets = models.build_for(config, state["data_shape"][0], state["n_classes"])
-        for key, net in nets.items():
-            weights = state["ema"] if key == "generator" and "ema" in state else \
+        model = model_from_record(state["config"])
+        model.build_for(int(state["data_shape"][0]), int(state["n_classes"]))
+        for key, net in model.networks.items():
+            weights = state["ema"] if key == model.ema_network and "ema" in state else \
                 state["models"][key]
             net.load_state_dict(weights)
-    except (KeyError, RuntimeError) as exc:
+    except (KeyError, RuntimeError, UsageError) as exc:
         raise ckpt.CheckpointError(f"{str(checkpoint)!r} does not hold the networks of a "
                                    f"gantheory run ({type(exc).__name__}: {exc})") from exc
-    return config, {k: n.to(device).eval() for k, n in nets.items()}, state
-
-
-@torch.no_grad()
-def generate(config: TrainConfig, nets: dict[str, torch.nn.Module], z: torch.Tensor,
-             labels: torch.Tensor | None = None) -> torch.Tensor:
-    """Images in [-1, 1] from latents ``z`` (and labels for the conditional GAN)."""
-    if "vae" in nets:
-        return nets["vae"].decode_image(z).float()
-    if config.model == "cgan":
-        if labels is None:
-            raise ValueError("the conditional GAN needs labels")
-        return nets["generator"](z, labels).float()
-    return nets["generator"](z).float()
-
-
-def _generate_many(config, nets, n: int, n_classes: int, seed: int, device: str,
-                   batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor | None]:
-    g = torch.Generator(device=device).manual_seed(seed)
-    labels = (torch.arange(n, device=device) % n_classes) if config.model == "cgan" else None
-    chunks = []
-    for start in range(0, n, batch_size):
-        z = torch.randn(min(batch_size, n - start), config.latent_dim, generator=g,
-                        device=device)
-        chunks.append(generate(config, nets, z, None if labels is None
-                               else labels[start:start + len(z)]))
-    return torch.cat(chunks), labels
+    model.networks = {k: n.to(device).eval() for k, n in model.networks.items()}
+    return model, state
 
 
 def corner_interpolation(corners: torch.Tensor, n: int = 8) -> torch.Tensor:
@@ -194,76 +179,77 @@ def corner_interpolation(corners: torch.Tensor, n: int = 8) -> torch.Tensor:
     return grid.reshape(n * n, -1)
 
 
+@torch.no_grad()
 def sample(checkpoint: str | Path, out: str | Path, *, kind: str = "random", n: int = 64,
            seed: int = 0, device: str = "cpu", root: str | None = None) -> Path:
     r"""Write a PNG grid of a run's samples to ``out``; returns its path.
 
-    ``kind``: ``"random"`` (``n`` samples, 8 per row), ``"classes"`` (conditional GAN: a row
-    per class, 10 latents shared by the rows), ``"interpolate"`` (8 x 8, bilinear between
-    four random corner latents, :func:`corner_interpolation`) or ``"reconstructions"`` (VAE
-    and VAE-GAN: rows of 8 test images of the run's data set, each followed by a row of their
-    reconstructions, the decoder's mean at :math:`z = \mu(x)`; ``root`` is torchvision's
-    folder).
+    ``kind`` (one of :data:`~gantheory.images.registry.SAMPLE_KINDS`): ``"random"`` (``n``
+    samples, 8 per row), ``"classes"`` (conditional model: a row per class, 10 latents shared
+    by the rows), ``"interpolate"`` (8 x 8, bilinear between four random corner latents,
+    :func:`corner_interpolation`) or ``"reconstructions"`` (models with an encoder: rows of 8
+    test images of the run's data set, each followed by a row of their reconstructions, the
+    decoder's mean at :math:`z = \mu(x)`; ``root`` is torchvision's folder).
+
+    Raises
+    ------
+    UsageError
+        For an unknown kind, a kind the run's model cannot draw, or a bad ``n``.
     """
     from torchvision.utils import save_image
 
     if kind not in SAMPLE_KINDS:
-        raise ValueError(f"kind must be one of {SAMPLE_KINDS}; got {kind!r}")
+        raise UsageError(f"kind must be one of {SAMPLE_KINDS}; got {kind!r}")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an integer >= 1; got {n!r}")
-    config, nets, state = load_run(checkpoint, device)
+        raise UsageError(f"n must be an integer >= 1; got {n!r}")
+    model, _ = load_run(checkpoint, device)
     g = torch.Generator(device=device).manual_seed(seed)
-    d = config.latent_dim
+    d = model.config.latent_dim
     if kind == "reconstructions":
-        return _reconstructions(config, nets, out, n, seed, device, root)
-    if kind == "classes":
-        if config.model != "cgan":
-            raise ValueError(f"kind 'classes' needs a conditional GAN; this run is "
-                             f"{config.model!r}")
-        n_classes, columns = int(state["n_classes"]), 10
+        images, nrow = _reconstructions(model, n, seed, device, root), 8
+    elif kind == "classes":
+        if not model.conditional:
+            raise UsageError(f"kind 'classes' needs a conditional model; this run is "
+                             f"{model.name!r}")
+        n_classes, columns = int(model.n_classes), 10
         z = torch.randn(columns, d, generator=g, device=device).repeat(n_classes, 1)
         labels = torch.arange(n_classes, device=device).repeat_interleave(columns)
-        images, nrow = generate(config, nets, z, labels), columns
+        images, nrow = model.generate(z, labels), columns
     else:
         z = (corner_interpolation(torch.randn(4, d, generator=g, device=device))
              if kind == "interpolate" else torch.randn(n, d, generator=g, device=device))
         labels = None
-        if config.model == "cgan":
-            labels = torch.randint(int(state["n_classes"]), (len(z),), generator=g,
+        if model.conditional:
+            labels = torch.randint(int(model.n_classes), (len(z),), generator=g,
                                    device=device)
-        images, nrow = generate(config, nets, z, labels), 8
+        images, nrow = model.generate(z, labels), 8
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_image((images + 1.0) / 2.0, out, nrow=nrow, padding=2, pad_value=1.0)
     return out
 
 
-@torch.no_grad()
-def _reconstructions(config, nets, out, n, seed, device, root) -> Path:
-    from torchvision.utils import save_image
-
-    if "vae" not in nets:
-        raise ValueError(f"kind 'reconstructions' needs a VAE or VAE-GAN; this run is "
-                         f"{config.model!r}")
+def _reconstructions(model: ImageModel, n: int, seed: int, device: str,
+                     root: str | None) -> torch.Tensor:
+    """Rows of 8 test images, each followed by a row of their reconstructions."""
+    if not hasattr(model, "reconstruct"):
+        raise UsageError(f"kind 'reconstructions' needs a model with an encoder (a VAE or "
+                         f"VAE-GAN); this run is {model.name!r}")
+    config = model.config
     test = data_module.load_dataset(config.dataset, root, image_size=config.image_size,
                                     train=False, seed=config.seed + 1)
     n = min(8 * max(1, n // 16), len(test))  # n images in all: n/2 originals, n/2 copies
     pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(seed))[:n]
     x = data_module.as_float(test.images[pick].to(device))  # (n, C, H, W) in [-1, 1]
-    mu, _ = nets["vae"].encode(x)
-    recon = nets["vae"].decode_image(mu).float()
-    rows = [t for i in range(0, n, 8) for t in (x[i:i + 8], recon[i:i + 8])]
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save_image((torch.cat(rows) + 1.0) / 2.0, out, nrow=8, padding=2, pad_value=1.0)
-    return out
+    recon = model.reconstruct(x)
+    return torch.cat([t for i in range(0, n, 8) for t in (x[i:i + 8], recon[i:i + 8])])
 
 
 # -- evaluate ------------------------------------------------------------------------------------
 def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | None = None,
              n_samples: int | None = None, k: int = 5000, n_test: int = 10_000,
              classifier_steps: int = 1500, device: str = "cpu") -> dict[str, Any]:
-    """The metrics of a run (see the module docstring); also written to ``eval.json``.
+    """The metrics of a run, as its model computes them; also written to ``eval.json``.
 
     Parameters
     ----------
@@ -272,7 +258,7 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
     dataset : str, optional
         The data set to compare with (default: the run's own).
     n_samples : int, optional
-        Generated images for the GAN metrics (default 26,000 for Stacked MNIST as in
+        Generated images for sample-based metrics (default 26,000 for Stacked MNIST as in
         VEEGAN/PacGAN, else 10,000).
     k : int
         Importance samples per test image for the VAE's NLL (5000 for reported numbers).
@@ -280,92 +266,27 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
         Test images (VAE NLL) and real images (Fréchet distance, KID).
     classifier_steps : int
         Training steps of the cached classifier when it has to be trained.
-    """
-    config, nets, state = load_run(checkpoint, device)
-    name = dataset or config.dataset
-    kind = data_module._canonical(name.partition(":")[0])
-    result: dict[str, Any] = provenance(device, checkpoint=str(_checkpoint_path(checkpoint)),
-                                        model=config.model, dataset=name,
-                                        step=int(state["step"]))
-    if config.model == "vae":
-        if config.likelihood != "bernoulli":
-            raise ValueError("the test NLL is defined here for the Bernoulli VAE; this run "
-                             "has a Gaussian decoder")
-        test = data_module.load_dataset(name, root, image_size=config.image_size, train=False,
-                                        seed=config.seed + 1)
-        test = test.subset(slice(0, min(n_test, len(test))))
-        images = (data_module.as_float(test.images.to(device)) + 1.0) / 2.0  # in [0, 1]
-        from gantheory.images.evaluation import vae_nll
 
-        nll = vae_nll(nets["vae"], images, k=k)
-        result.update({"test_nll": nll.nll, "test_nll_se": nll.se, "k": nll.k,
-                       "n_test": nll.n_images})
-    else:
-        result.update(_gan_metrics(config, nets, state, name, kind, root, n_samples, n_test,
-                                   classifier_steps, device))
+    Returns
+    -------
+    dict
+        Provenance (device, commit, ...), ``checkpoint``, ``model``, ``dataset``, ``step``,
+        the model's metrics (:meth:`~gantheory.images.models.base.ImageModel.evaluate`) and
+        ``written``, the path of ``eval.json``.
+    """
+    model, state = load_run(checkpoint, device)
+    name = dataset or model.config.dataset
+    result: dict[str, Any] = provenance(device, checkpoint=str(_checkpoint_path(checkpoint)),
+                                        model=model.name, dataset=name,
+                                        step=int(state["step"]))
+    result.update(model.evaluate(EvalSettings(name, root=root, n_samples=n_samples, k=k,
+                                              n_test=n_test,
+                                              classifier_steps=classifier_steps,
+                                              device=device)))
     out = _checkpoint_path(checkpoint).parent / "eval.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     result["written"] = str(out)
     return result
-
-
-def _gan_metrics(config, nets, state, name, kind, root, n_samples, n_test, classifier_steps,
-                 device) -> dict[str, Any]:
-    size = config.image_size
-    stacked = kind == "stacked-mnist"
-    n = n_samples or (26_000 if stacked else 10_000)
-    images, labels = _generate_many(config, nets, n, max(int(state["n_classes"]), 1),
-                                    seed=config.seed + 7, device=device)
-    if stacked:
-        path = name.partition(":")[2]
-
-        def digits(train: bool = True):
-            source = (data_module.load_mnist_npz(path, train=train) if path else
-                      data_module.load_torchvision("mnist", root, train=train))
-            return data_module.pad_or_resize(source, size)
-
-        clf = metrics.cached_classifier(f"mnist-{size}", digits, device=device,
-                                        steps=classifier_steps)
-        held_out = digits(train=False)
-        classifier_accuracy = metrics.accuracy(
-            clf, data_module.as_float(held_out.images.to(device)), held_out.labels)
-        modes = metrics.stacked_mnist_modes(clf, images)
-        real = data_module.load_dataset(name, root, image_size=size, n=min(n_test, 26_000),
-                                        train=False, seed=config.seed + 1)
-        real_images = data_module.as_float(real.images.to(device))
-
-        def channel_features(x):  # the digit classifier's features of each channel, joined
-            return np.concatenate([metrics.features(clf, x[:, c:c + 1]) for c in range(3)], 1)
-
-        fake_features, real_features = channel_features(images), channel_features(real_images)
-    else:
-        # the classifier learns the training split; the real images compared with are held out
-        train_data = data_module.load_dataset(name, root, image_size=size, seed=config.seed)
-        if not train_data.n_classes:
-            raise ValueError(f"the GAN metrics need a labelled data set; {name!r} is not")
-        clf = metrics.cached_classifier(f"{kind}-{size}-{train_data.channels}",
-                                        lambda: train_data, device=device,
-                                        steps=classifier_steps)
-        real = data_module.load_dataset(name, root, image_size=size, train=False,
-                                        seed=config.seed + 1)
-        real = real.subset(slice(0, min(n_test, len(real))))
-        real_images = data_module.as_float(real.images.to(device))
-        classifier_accuracy = metrics.accuracy(clf, real_images, real.labels)
-        modes = metrics.mode_histogram_metrics(metrics.predict(clf, images).cpu().numpy(),
-                                               real.n_classes)
-        fake_features = metrics.features(clf, images)
-        real_features = metrics.features(clf, real_images)
-    kid, kid_sd = metrics.kernel_inception_distance(fake_features, real_features)
-    out = {"classifier_accuracy_held_out": classifier_accuracy, "n_samples": n,
-           "modes": modes.modes, "n_modes": modes.n_modes,
-           "kl_to_uniform": modes.kl_to_uniform,
-           "frechet_distance_classifier": metrics.frechet_distance(fake_features,
-                                                                   real_features),
-           "kid_classifier": kid, "kid_classifier_sd": kid_sd,
-           "inception_fid": metrics.inception_fid(images, real_images)}
-    if labels is not None:
-        out["label_accuracy"] = metrics.accuracy(clf, images, labels)
-    return out
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:

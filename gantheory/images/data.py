@@ -35,6 +35,13 @@ name                         shape      classes  source
 
 :func:`load_dataset` reads these names (the ``--dataset`` of the image commands);
 ``image_size`` brings 28-pixel digits to 32 pixels by padding (:func:`pad_or_resize`).
+
+Errors
+------
+A data set that cannot be loaded as named raises :class:`DataSetError`, a
+:class:`~gantheory.errors.UsageError` (the command line reports it in one line):
+:class:`DataSetNotFound` (also a :class:`FileNotFoundError`) for a missing file or folder,
+:class:`DataSetDownloadError` (also a :class:`ConnectionError`) for a failed download.
 """
 
 from __future__ import annotations
@@ -52,9 +59,13 @@ import torch
 import torch.nn.functional as F
 
 from gantheory._validation import check_int
+from gantheory.errors import UsageError
 
 __all__ = [
     "DATASETS",
+    "DataSetDownloadError",
+    "DataSetError",
+    "DataSetNotFound",
     "SHAPES_CLASSES",
     "ImageData",
     "as_float",
@@ -88,6 +99,22 @@ _RGB = torch.tensor([[230.0, 40.0, 40.0], [40.0, 200.0, 60.0], [50.0, 90.0, 230.
 
 #: Luma weights (ITU-R 601-2, as PIL's ``convert("L")``) for RGB -> grey.
 _LUMA = (0.299, 0.587, 0.114)
+
+
+class DataSetError(UsageError):
+    """A data set that cannot be loaded as named: an unknown name, a file or folder that does
+    not hold what it should, more images asked for than it has.
+    """
+
+
+class DataSetNotFound(DataSetError, FileNotFoundError):
+    """The file or folder a data set's name points at does not exist, or a torchvision data set
+    is not under its root.
+    """
+
+
+class DataSetDownloadError(DataSetError, ConnectionError):
+    """torchvision could not download a data set (no network?)."""
 
 
 # -- conversions -------------------------------------------------------------------------------
@@ -503,17 +530,18 @@ def _digits(x: np.ndarray, y: np.ndarray, name: str, what: str) -> ImageData:
     """Arrays ``(N, H, W)`` or ``(N, H, W, C)`` of 0..255 and labels -> ImageData."""
     if x.dtype != np.uint8:
         if not np.issubdtype(x.dtype, np.integer) or x.size and (x.min() < 0 or x.max() > 255):
-            raise ValueError(f"{what} must hold uint8 pixel values 0..255; got {x.dtype}")
+            raise DataSetError(f"{what} must hold uint8 pixel values 0..255; got {x.dtype}")
         x = x.astype(np.uint8)
     if x.ndim == 3:
         x = x[:, None]
     elif x.ndim == 4 and x.shape[-1] in (1, 3):
         x = np.moveaxis(x, -1, 1)
     else:
-        raise ValueError(f"{what} must have shape (N, H, W) or (N, H, W, C); got {x.shape}")
+        raise DataSetError(f"{what} must have shape (N, H, W) or (N, H, W, C); got "
+                           f"{x.shape}")
     y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.integer) or y.shape != (x.shape[0],):
-        raise ValueError(f"the labels of {what} must be {x.shape[0]} integers; got "
+        raise DataSetError(f"the labels of {what} must be {x.shape[0]} integers; got "
                          f"{y.dtype} of shape {y.shape}")
     labels = torch.from_numpy(y.astype(np.int64))
     n_classes = max(10, int(labels.max()) + 1) if labels.numel() else 10
@@ -537,15 +565,15 @@ def load_mnist_npz(path: str | os.PathLike, train: bool = True) -> ImageData:
 
     Raises
     ------
-    FileNotFoundError
+    DataSetNotFound
         If ``path`` is not a file.
-    ValueError
+    DataSetError
         If it is not a readable ``.npz`` with those keys.
     """
     file = Path(os.fspath(path)).expanduser()
     if not file.is_file():
-        raise FileNotFoundError(f"path must be a Keras-style mnist.npz file; '{file}' does not "
-                                "exist")
+        raise DataSetNotFound(f"path must be a Keras-style mnist.npz file; '{file}' does not "
+                              "exist")
     split = "train" if train else "test"
     keys = (f"x_{split}", f"y_{split}")
     try:
@@ -553,9 +581,9 @@ def load_mnist_npz(path: str | os.PathLike, train: bool = True) -> ImageData:
             found = tuple(npz.files)
             arrays = [npz[key] for key in keys if key in found]
     except Exception as exc:  # a zip error, a truncated file, a pickled array
-        raise ValueError(f"path '{file}' is not a readable .npz file: {exc}") from None
+        raise DataSetError(f"path '{file}' is not a readable .npz file: {exc}") from None
     if len(arrays) != 2:
-        raise ValueError(f"path '{file}' must hold the arrays {', '.join(keys)} (Keras "
+        raise DataSetError(f"path '{file}' must hold the arrays {', '.join(keys)} (Keras "
                          f"mnist.npz); it has {', '.join(found) or 'none'}")
     x, y = arrays
     data = _digits(x, y, "mnist", f"{keys[0]} of '{file}'")
@@ -599,16 +627,16 @@ def load_torchvision(name: str, root: str | os.PathLike | None = None, train: bo
 
     Raises
     ------
-    ValueError
+    DataSetError
         If ``name`` is not one of the three.
-    FileNotFoundError
+    DataSetNotFound
         If the data set is not under ``root`` and ``download`` is false.
-    ConnectionError
+    DataSetDownloadError
         If the download fails (no network): fetch the files elsewhere and copy ``root``.
     """
     key = _canonical(name) if isinstance(name, str) else name
     if key not in TORCHVISION:
-        raise ValueError(f"name must be one of {', '.join(map(repr, TORCHVISION))}; got "
+        raise DataSetError(f"name must be one of {', '.join(map(repr, TORCHVISION))}; got "
                          f"{name!r}")
     from torchvision import datasets
 
@@ -618,14 +646,15 @@ def load_torchvision(name: str, root: str | os.PathLike | None = None, train: bo
         ds = cls(str(folder), train=train, download=download)
     except RuntimeError as exc:
         if not download or "not found" in str(exc).lower():
-            raise FileNotFoundError(
+            raise DataSetNotFound(
                 f"{key} not found under root='{folder}' (download={download}); pass "
                 "download=True with network access, or a root that holds it"
             ) from None
-        raise ConnectionError(f"could not download {key} into root='{folder}': {exc}") from None
+        raise DataSetDownloadError(f"could not download {key} into root='{folder}': "
+                                   f"{exc}") from None
     except OSError as exc:  # URLError and socket errors: no network
-        raise ConnectionError(f"could not download {key} into root='{folder}' (no network?): "
-                              f"{exc}") from None
+        raise DataSetDownloadError(f"could not download {key} into root='{folder}' (no "
+                                   f"network?): {exc}") from None
     data = _digits(np.asarray(ds.data), np.asarray(ds.targets), key,
                    f"torchvision {TORCHVISION[key]}")
     return dataclasses.replace(data, classes=tuple(ds.classes))
@@ -732,16 +761,18 @@ def load_folder(root: str | os.PathLike, image_size: int, channels: int = 3, *,
 
     Raises
     ------
-    FileNotFoundError
+    DataSetNotFound
         If ``root`` is not a folder.
-    ValueError
+    DataSetError
         If it holds no images, or an image cannot be read (naming the file).
+    ValueError
+        If ``channels`` is not 1 or 3.
     """
     from PIL import Image, ImageOps
 
     folder = Path(os.fspath(root)).expanduser()
     if not folder.is_dir():
-        raise FileNotFoundError(f"root must be a folder of images; '{folder}' is not a folder")
+        raise DataSetNotFound(f"root must be a folder of images; '{folder}' is not a folder")
     image_size = check_int(image_size, "image_size", 1)
     channels = check_int(channels, "channels", 1)
     if channels not in (1, 3):
@@ -750,7 +781,7 @@ def load_folder(root: str | os.PathLike, image_size: int, channels: int = 3, *,
     if limit is not None:
         files = files[:check_int(limit, "limit", 1)]
     if not files:
-        raise ValueError(f"root '{folder}' holds no images (looked for "
+        raise DataSetError(f"root '{folder}' holds no images (looked for "
                          f"{', '.join(IMAGE_EXTENSIONS)})")
     mode = "RGB" if channels == 3 else "L"
     corrupt = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
@@ -771,14 +802,14 @@ def load_folder(root: str | os.PathLike, image_size: int, channels: int = 3, *,
     if bad and not skip_unreadable:
         path, exc = bad[0]
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-        raise ValueError(f"unreadable image '{path}' under root '{folder}'{more}: "
+        raise DataSetError(f"unreadable image '{path}' under root '{folder}'{more}: "
                          f"{type(exc).__name__}: {exc}")
     if bad:
         warnings.warn(f"skipped {len(bad)} unreadable image(s) under '{folder}', e.g. "
                       f"'{bad[0][0]}'", UserWarning, stacklevel=2)
     kept = [(f, a) for f, a in zip(files, arrays, strict=True) if not isinstance(a, BaseException)]
     if not kept:
-        raise ValueError(f"root '{folder}' holds no readable images")
+        raise DataSetError(f"root '{folder}' holds no readable images")
     x = np.stack([a for _, a in kept])  # (N, S, S) or (N, S, S, 3)
     images = torch.from_numpy(x[:, None] if channels == 1 else np.moveaxis(x, -1, 1).copy())
     relative = [f.relative_to(folder).parts for f, _ in kept]
@@ -834,8 +865,11 @@ def load_dataset(name: str, root: str | os.PathLike | None = None,
 
     Raises
     ------
-    ValueError
-        For an unknown name or a bad argument; FileNotFoundError for a missing file or folder.
+    DataSetError
+        For an unknown name, a file or folder that cannot be read, or ``n`` above the number
+        of images; :class:`DataSetNotFound` for a missing file or folder.
+    ValueError, TypeError
+        For a bad argument.
 
     Examples
     --------
@@ -853,7 +887,7 @@ def load_dataset(name: str, root: str | os.PathLike | None = None,
     if image_size is not None:
         image_size = check_int(image_size, "image_size", 1)
     if sep and not path.strip():
-        raise ValueError(f"name {name!r} must give a path after the colon ('{kind}:<path>')")
+        raise DataSetError(f"name {name!r} must give a path after the colon ('{kind}:<path>')")
     if kind == "shapes" and not sep:
         data = shapes(10_000 if n is None else n, 32 if image_size is None else image_size,
                       seed)
@@ -871,7 +905,7 @@ def load_dataset(name: str, root: str | os.PathLike | None = None,
             digits = pad_or_resize(digits, image_size)
         data = stacked_mnist(digits, len(digits) if n is None else n, seed)
     else:
-        raise ValueError(f"name must be one of {', '.join(DATASETS)}; got {name!r}")
+        raise DataSetError(f"name must be one of {', '.join(DATASETS)}; got {name!r}")
     if image_size is not None:
         data = pad_or_resize(data, image_size)
     if channels is not None:
@@ -883,5 +917,6 @@ def _first(data: ImageData, n: int | None) -> ImageData:
     if n is None:
         return data
     if n > len(data):
-        raise ValueError(f"n must be at most the {len(data)} images of {data.name!r}; got {n}")
+        raise DataSetError(f"n must be at most the {len(data)} images of {data.name!r}; "
+                           f"got {n}")
     return data.subset(slice(0, n))

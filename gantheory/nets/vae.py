@@ -60,10 +60,13 @@ class ConvVAE(nn.Module):
     ((2, 4), (2, 1, 32, 32), True)
     """
 
+    #: The latent sizes the encoder and decoder are built for, (low, high).
+    LATENT_DIM_RANGE = (2, 256)
+
     def __init__(self, latent_dim: int = 32, image_size: int = 32, channels: int = 1,
                  width: int = 64, likelihood: str = "bernoulli") -> None:
         super().__init__()
-        self.latent_dim = positive_int(latent_dim, "latent_dim", low=2, high=256)
+        self.latent_dim = positive_int(latent_dim, "latent_dim", *self.LATENT_DIM_RANGE)
         n_blocks(image_size)
         positive_int(channels, "channels")
         positive_int(width, "width")
