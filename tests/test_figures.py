@@ -305,13 +305,14 @@ def test_theory_figures_need_no_torch(tmp_path):
 
 def test_full_mode_image_runs_use_the_trainer_defaults():
     from gantheory.figures.images import MODEL_CHANGES, image_config
-    from gantheory.images.trainer import TrainConfig
+    from gantheory.images.registry import model_class
 
     for model in ("dcgan", "cgan", "wgan-gp", "vae"):
         full, fast = image_config(model, fast=False), image_config(model, fast=True)
-        default = TrainConfig.for_model(model, **MODEL_CHANGES.get(model, {}))
-        for field in ("steps", "width", "batch_size", "lr_g", "lr_d", "betas", "d_steps",
-                      "latent_dim", "likelihood"):
+        default = model_class(model).config_class(**MODEL_CHANGES.get(model, {}))
+        fields = {"steps", "width", "batch_size", "lr_g", "lr_d", "betas", "d_steps",
+                  "latent_dim", "likelihood"} & set(default.field_names())
+        for field in sorted(fields):
             assert getattr(full, field) == getattr(default, field), (model, field)
         assert fast.steps < full.steps and fast.width < full.width
         assert full.sample_every * 5 == full.steps and full.checkpoint_every == full.steps

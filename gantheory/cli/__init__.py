@@ -3,11 +3,13 @@
 ``gantheory verify``
     Runs the theorem catalogue and prints one row per theorem (``--json`` for JSON). The exit
     status is 1 if any theorem fails.
-``gantheory toy``
-    Runs a toy-lab experiment (mode collapse on the ring or grid, the 1-D experiment, the
-    saturation experiment, Dirac-GAN dynamics) and writes its tables and figures to ``--out``.
+``gantheory toy EXPERIMENT``
+    Runs a toy-lab experiment (``modes``: mode collapse on the ring or grid; ``vae``; ``one-d``;
+    ``saturation``; ``dirac``: Dirac-GAN dynamics) and writes its tables and figures to
+    ``--out`` (:mod:`gantheory.cli.toy`).
 ``gantheory train MODEL``
-    Trains an image GAN or VAE (dcgan, cgan, wgan-gp, vae, vaegan) into a run folder;
+    Trains an image GAN or VAE (the models of :mod:`gantheory.images.registry`) into a run
+    folder;
     ``--resume`` continues it. Under ``torchrun`` it trains with DistributedDataParallel.
 ``gantheory sample`` and ``gantheory eval``
     A sample grid (random, per class, or the four-corner interpolation) and the metrics of a
@@ -15,6 +17,10 @@
     accuracy; the VAE's test NLL).
 ``gantheory figures``
     Regenerates every figure of the gallery into ``--out`` (``--full`` for the real sizes).
+
+One module per command: :mod:`~gantheory.cli.verify`, :mod:`~gantheory.cli.toy`,
+:mod:`~gantheory.cli.images` (train, sample, eval), :mod:`~gantheory.cli.figures`; what they
+share is in ``gantheory.cli._common``.
 
 Bad input (an argument, a file or folder it names, a checkpoint) prints one line on standard
 error and exits with status 2, never a traceback: the commands validate what the user gave and

@@ -37,8 +37,6 @@ def positive_float(text: str) -> float:
     return value
 
 
-# The models of gantheory.images.trainer.MODELS (kept here so that building the parser does
-# not import torch; a test checks that the two agree).
 def check_device(device: str) -> None:
     """Refuse a device string torch cannot parse, or CUDA where there is none."""
     if device == "cpu":
