@@ -154,7 +154,7 @@ def _data_images(data, n: int):
 
 def _describe(run: ImageRun) -> str:
     cfg = run.trainer.config
-    return (f"{cfg.model}, width {cfg.width}, batch {cfg.batch_size}, {cfg.steps} steps on "
+    return (f"{run.trainer.model.name}, width {cfg.width}, batch {cfg.batch_size}, {cfg.steps} steps on "
             f"{len(run.data)} shapes images")
 
 
