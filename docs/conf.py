@@ -107,7 +107,6 @@ sphinx_gallery_conf = {
     "ignore_pattern": r"__init__\.py|/_",
     "doc_module": ("gantheory",),
     "backreferences_dir": "gen_modules/backreferences",
-    "reference_url": {"gantheory": None},
     "reset_modules": ("matplotlib",),
     "remove_config_comments": True,
     "min_reported_time": 1,
@@ -140,6 +139,12 @@ html_theme_options = {
 html_sidebars = {"**": ["about.html", "navigation.html", "relations.html", "searchbox.html"]}
 html_show_sourcelink = False
 html_copy_source = False
+# The search page shows a text snippet under each result. Sphinx 9's searchtools.js builds it
+# from the result's built HTML page (the element with role="main"), not from the copied
+# sources in _sources/, so html_copy_source can stay off. A browser allows that request only
+# when the site is served (``python -m http.server -d docs/_build/html``); from file:// it
+# lists the results without snippets.
+html_show_search_summary = True
 
 # MathJax 3, served from _static by offline_mathjax (no network address in the HTML).
 offline_mathjax_spec = "mathjax@3.2.2"
