@@ -93,12 +93,13 @@ class VAE(Autoencoder):
             # one forward (mu, logvar, z = mu + sigma eps, decoder output): one DDP pass
             mu, logvar, _, out = context.forward["vae"](target * 2.0 - 1.0, eps)
         if cfg.likelihood == "bernoulli":
-            ll = losses.bernoulli_log_likelihood(out.float(), target)
+            ll = losses.bernoulli_log_likelihood(out.float(), target, check_finite=False)
         else:
             ll = losses.gaussian_log_likelihood(out.float(), target,
-                                                logvar=self.networks["vae"].decoder_logvar)
-        kl = losses.gaussian_kl_standard(mu.float(), logvar.float())
-        loss = -losses.elbo(ll, kl, beta=cfg.beta)
+                                                logvar=self.networks["vae"].decoder_logvar,
+                                                check_finite=False)
+        kl = losses.gaussian_kl_standard(mu.float(), logvar.float(), check_finite=False)
+        loss = -losses.elbo(ll, kl, beta=cfg.beta, check_finite=False)
         opt = self.optimizers["opt_g"]
         opt.zero_grad(set_to_none=True)
         loss.backward()
