@@ -37,7 +37,9 @@ of :math:`m` products is off by at most :math:`\gamma_{m+2} \sum_i w_i |f_i|` (w
 reported error is the sum of the discretisation estimate and this rounding bound. When the
 rounding bound alone exceeds ``atol`` (a large integral, such as a :math:`\chi^2` of
 :math:`10^5`, cannot be summed in double precision to :math:`10^{-10}`) the reported error is
-above ``atol``: the tolerance governs refinement, the error says what was reached.
+above ``atol``: the tolerance governs refinement, the error says what was reached. A panel
+whose :math:`|K - G|` is within twice its rounding bound is not split further, since its
+estimate is then rounding noise.
 
 Refinement is global and vectorized: in each round the panels with the largest errors are
 bisected (every axis), just enough of them that the others' errors sum to at most half the
@@ -284,11 +286,16 @@ def integrate(
         if total_error <= atol:
             break
         # Split the panels with the largest errors: the rest keep at most half the budget.
+        # A panel whose estimate is within its rounding bound cannot be improved by splitting.
         order = np.argsort(panels.errors)  # ascending
         kept_budget = 0.5 * (atol - done_error)
         cumulative = np.cumsum(panels.errors[order])
         n_keep = int(np.searchsorted(cumulative, kept_budget, side="right"))
-        keep, split = order[:n_keep], order[n_keep:]
+        at_floor = panels.errors[order] <= 2.0 * panels.rounding[order]
+        keep = order[(np.arange(order.size) < n_keep) | at_floor]
+        split = order[(np.arange(order.size) >= n_keep) & ~at_floor]
+        if split.size == 0:  # every remaining estimate is at the rounding floor
+            break
         cost = split.size * 2**dim * points_per_panel
         if n_eval + cost > max_evaluations:
             reached = result(total_error)
