@@ -30,6 +30,8 @@ import numpy as np
 from scipy import special
 
 from gantheory import _validation as val
+from gantheory.distributions import Gaussian
+from gantheory.divergences.closed_form import _whiten
 from gantheory.divergences.numerical import DivergenceResult, check_method, integrate
 
 
@@ -38,6 +40,25 @@ class OptimalDiscriminator:
 
     Calling it returns probabilities; :meth:`logit` returns the log-density difference, which
     :func:`value_function` uses to stay exact where :math:`D^*` saturates.
+
+    Between two Gaussians the logit is a quadratic in :math:`x` whose shared terms cancel
+    analytically: with :math:`a = x - \mu_\text{data}`, :math:`\delta = \mu_\text{data} -
+    \mu_g` and precisions :math:`P = \Sigma^{-1}`,
+
+    .. math::
+
+        \ell(x) = \tfrac12 a^\top (P_g - P_\text{data}) a + a^\top P_g \delta
+        + \tfrac12 \delta^\top P_g \delta - \tfrac12 \log\frac{\det\Sigma_\text{data}}
+        {\det\Sigma_g},
+
+    with :math:`P_g - P_\text{data} = P_g(\Sigma_\text{data} - \Sigma_g)P_\text{data}`
+    formed from the difference of the covariances (for equal covariances the logit is linear
+    in :math:`x` and computed as such). It keeps its relative accuracy where the two log
+    densities are large and nearly equal. For other pairs (mixtures) the logit is
+    :math:`\log p_\text{data} - \log p_g` as computed, whose absolute error is a few
+    :math:`\varepsilon(|\log p_\text{data}| + |\log p_g|)`: at :math:`x = 200` against
+    unit-variance components (log densities near :math:`-2 \times 10^4`) about
+    :math:`10^{-11}`.
 
     Parameters
     ----------
@@ -66,9 +87,13 @@ class OptimalDiscriminator:
         self.p_data = p_data
         self.p_g = p_g
         self.dim = p_data.dim
+        gaussians = isinstance(p_data, Gaussian) and isinstance(p_g, Gaussian)
+        self._quadratic = _gaussian_logit_terms(p_data, p_g) if gaussians else None
 
     def logit(self, x: Any) -> np.ndarray:
         r""":math:`\log p_\text{data}(x) - \log p_g(x)`; 0 where both densities vanish."""
+        if self._quadratic is not None:
+            return self._quadratic(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             lp, lq = self.p_data.logpdf(x), self.p_g.logpdf(x)
             out = lp - lq
@@ -80,6 +105,25 @@ class OptimalDiscriminator:
 
     def __repr__(self) -> str:
         return f"OptimalDiscriminator(p_data={self.p_data!r}, p_g={self.p_g!r})"
+
+
+def _gaussian_logit_terms(p_data: Gaussian, p_g: Gaussian) -> Callable[[Any], np.ndarray]:
+    """The logit between two Gaussians as a quadratic with its shared terms cancelled."""
+    prec_g = np.linalg.inv(p_g.cov)
+    curvature = prec_g @ (p_data.cov - p_g.cov) @ np.linalg.inv(p_data.cov)  # P_g - P_data
+    curvature = 0.5 * (curvature + curvature.T)
+    delta = p_data.mean - p_g.mean
+    slope = prec_g @ delta
+    constant = 0.5 * float(delta @ slope) - 0.5 * _whiten(p_data, p_g).log_det_ratio
+    mean = p_data.mean
+
+    def logit(x: Any) -> np.ndarray:
+        pts, batch = val.check_points(x, mean.size)
+        a = pts - mean
+        quadratic = 0.5 * np.einsum("ni,ij,nj->n", a, curvature, a)
+        return (quadratic + a @ slope + constant).reshape(batch)
+
+    return logit
 
 
 def optimal_discriminator(p_data: Any, p_g: Any) -> OptimalDiscriminator:

@@ -387,7 +387,9 @@ def test_error_estimate_bounds_the_error_on_gaussian_pairs(index):
         exact = formula(p, q)
         r = g.f_divergence(p, q, name, method="quadrature")
         assert abs(r.value - exact) <= r.error + 4 * np.finfo(float).eps * abs(exact), name
-        assert r.error <= atol
+        # The tolerance governs refinement; the reported error adds the rounding bound, which
+        # for values of thousands (reverse KL and Jeffrey of pair 2) is itself near 1e-10.
+        assert r.error <= atol + 1e-13 * abs(exact)
     r = g.cross_entropy(p, q, method="quadrature")
     exact = _ce_textbook(p.mean, p.cov, q.mean, q.cov)
     assert abs(r.value - exact) <= r.error + 4 * np.finfo(float).eps * abs(exact)
@@ -629,9 +631,10 @@ def test_registry_lists_rows_and_lookup_picks_the_most_specific():
     assert lookup("kl", p, q) is lookup("kl", q, p)
     assert g.kl(p, q).value == pytest.approx(0.5, rel=1e-14)
     try:
-        registry.register("kl", Special, g.Gaussian)(lambda a, b: 42.0)
-        assert lookup("kl", p, q)(p, q) == 42.0  # the more specific pair wins
-        assert lookup("kl", q, p)(q, p) == pytest.approx(0.5)  # (Gaussian, Special): base
+        forty_two = registry.ClosedFormValue(42.0, 0.0)
+        registry.register("kl", Special, g.Gaussian)(lambda a, b: forty_two)
+        assert lookup("kl", p, q)(p, q).value == 42.0  # the more specific pair wins
+        assert lookup("kl", q, p)(q, p).value == pytest.approx(0.5)  # (Gaussian, Special): base
         with pytest.raises(ValueError, match="already registered"):
             registry.register("kl", Special, g.Gaussian)(lambda a, b: 0.0)
     finally:

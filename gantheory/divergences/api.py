@@ -44,7 +44,8 @@ def _closed_form(name: str, p: Any, q: Any, method: str) -> DivergenceResult | N
         return None
     fn = lookup(name, p, q)
     if fn is not None:
-        return DivergenceResult(float(fn(p, q)), 0.0, "closed_form")
+        value, error = fn(p, q)
+        return DivergenceResult(value, error, "closed_form")
     if method == "closed_form":
         raise ValueError(
             f"method='closed_form': no closed form of {name!r} is registered for "
@@ -95,8 +96,9 @@ def f_divergence(
     Returns
     -------
     DivergenceResult
-        ``value`` in nats and ``error``: 0 for closed forms and exact rules, a bound from
-        quadrature, one standard error from Monte Carlo.
+        ``value`` in nats and ``error``: for closed forms a bound on their rounding (0 where
+        the value is exact: identical distributions, infinite divergences, support rules), a
+        bound from quadrature (rounding included), one standard error from Monte Carlo.
 
     Notes
     -----

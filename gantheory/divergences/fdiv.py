@@ -34,10 +34,6 @@ _LOG2 = np.log(2.0)
 _INF = np.inf
 
 
-def _ratio(lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
-    return np.exp(lp - lq)
-
-
 @dataclass(frozen=True)
 class FGenerator:
     r"""One row of the f-GAN table.

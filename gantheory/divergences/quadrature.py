@@ -19,7 +19,27 @@ domain while the integrand is not negligible on its boundary and reports diverge
 The estimate needs a smooth integrand on every panel: kinks and jumps must sit on panel
 edges. In 1-D the callers put breakpoints there (box edges, the crossings of ``|p - q|``); in
 2-D a kink along a curve cannot be aligned, and there the estimate was measured to understate
-the error (total variation, see :mod:`gantheory.divergences.sections`, which avoids it).
+the error (total variation, see :mod:`gantheory.divergences.sections`, which avoids it). An
+integrand that knows where it is smooth can say so: ``func`` may return an
+:class:`Evaluation` whose ``pieces`` label the smooth piece each point lies in (for example the
+sign of :math:`p - q`). A panel whose nodes carry different labels holds a kink, and its
+estimate becomes :math:`|K - G| + 2 V \,(\max f - \min f)` over its nodes (:math:`V` its
+volume): the integral and :math:`K` both lie within :math:`V [\min f, \max f]` if the nodes
+see the extremes, and the factor 2 allows for what they miss near the edges. It shrinks like
+the panel, so refinement isolates the kink.
+
+Rounding is bounded separately, because refinement cannot reduce it. Each panel's Kronrod sum
+of :math:`m` products is off by at most :math:`\gamma_{m+2} \sum_i w_i |f_i|` (with
+:math:`\gamma_n = n\varepsilon/(1 - n\varepsilon)`, :math:`\varepsilon = 2^{-52}`; Higham,
+*Accuracy and Stability of Numerical Algorithms*, section 3.1), the panels are summed exactly
+(:func:`math.fsum`) and rounded once, and the integrand's own evaluation error, where
+``func`` reports one (:attr:`Evaluation.errors`), is integrated with the Kronrod weights. The
+reported error is the sum of the discretisation estimate and this rounding bound. When the
+rounding bound alone exceeds ``atol`` (a large integral, such as a :math:`\chi^2` of
+:math:`10^5`, cannot be summed in double precision to :math:`10^{-10}`) the reported error is
+above ``atol``: the tolerance governs refinement, the error says what was reached. A panel
+whose :math:`|K - G|` is within twice its rounding bound is not split further, since its
+estimate is then rounding noise.
 
 Refinement is global and vectorized: in each round the panels with the largest errors are
 bisected (every axis), just enough of them that the others' errors sum to at most half the
@@ -29,8 +49,10 @@ tolerance, until the total error is below ``atol``. If the evaluation budget run
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -77,6 +99,34 @@ GAUSS_WEIGHTS = np.concatenate([_gauss_half[:-1], _gauss_half[::-1]])
 
 #: Points evaluated per batch of panels (bounds memory).
 _BATCH_POINTS = 1 << 18
+_EPS = float(np.finfo(float).eps)
+
+
+class Evaluation(NamedTuple):
+    """What an integrand may return instead of a bare array of values (each ``(n,)``).
+
+    Attributes
+    ----------
+    values : ndarray
+        The integrand at the points.
+    errors : ndarray or None
+        A bound on the rounding error of each value, integrated into the rounding bound.
+    pieces : ndarray or None
+        A label of the smooth piece each point lies in; a panel with mixed labels holds a
+        kink, and its error estimate is widened to the spread of its values.
+    """
+
+    values: np.ndarray
+    errors: np.ndarray | None = None
+    pieces: np.ndarray | None = None
+
+
+class _PanelEstimates(NamedTuple):
+    """Per-panel Kronrod values, discretisation estimates and rounding bounds."""
+
+    values: np.ndarray
+    errors: np.ndarray
+    rounding: np.ndarray
 
 
 class QuadratureError(ArithmeticError):
@@ -95,7 +145,7 @@ class QuadratureError(ArithmeticError):
 
 @dataclass(frozen=True)
 class QuadratureResult:
-    """Value of an integral with its error estimate and the work spent."""
+    """Value of an integral with its error estimate (rounding included) and the work spent."""
 
     value: float
     error: float
@@ -114,30 +164,43 @@ def _rule(dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _apply(
-    func: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Kronrod values and error estimates on panels ``[lo, hi]`` (each ``(P, dim)``)."""
+    func: Callable[[np.ndarray], np.ndarray | Evaluation], lo: np.ndarray, hi: np.ndarray
+) -> _PanelEstimates:
+    """Kronrod values, error estimates and rounding bounds on panels ``[lo, hi]`` (``(P, dim)``)."""
     dim = lo.shape[1]
     nodes, wk, wg = _rule(dim)
     half = 0.5 * (hi - lo)  # (P, dim)
     centre = 0.5 * (hi + lo)
     jac = np.prod(half, axis=1)  # (P,)
+    gamma = (nodes.shape[0] + 2) * _EPS / (1.0 - (nodes.shape[0] + 2) * _EPS)
     per_batch = max(1, _BATCH_POINTS // nodes.shape[0])
-    values = np.empty(lo.shape[0])
-    errors = np.empty(lo.shape[0])
+    out = _PanelEstimates(*(np.empty(lo.shape[0]) for _ in range(3)))
     for s in range(0, lo.shape[0], per_batch):
         pts = centre[s : s + per_batch, None, :] + half[s : s + per_batch, None, :] * nodes
-        f = np.asarray(func(pts.reshape(-1, dim)), dtype=float).reshape(pts.shape[:2])
+        evaluation = func(pts.reshape(-1, dim))
+        if not isinstance(evaluation, Evaluation):
+            evaluation = Evaluation(evaluation)
+        f = np.asarray(evaluation.values, dtype=float).reshape(pts.shape[:2])
         if not np.all(np.isfinite(f)):
             raise ValueError(
                 "the integrand is not finite inside the domain (the quantity is probably "
                 "infinite or undefined for these distributions)"
             )
-        k = f @ wk * jac[s : s + per_batch]
-        g = f @ wg * jac[s : s + per_batch]
-        values[s : s + per_batch] = k
-        errors[s : s + per_batch] = np.abs(k - g)
-    return values, errors
+        j = jac[s : s + per_batch]
+        k = f @ wk * j
+        error = np.abs(k - f @ wg * j)
+        if evaluation.pieces is not None:
+            pieces = np.reshape(evaluation.pieces, pts.shape[:2])
+            mixed = pieces.min(axis=1) != pieces.max(axis=1)
+            spread = 2.0 * (2**dim * np.abs(j)) * (f.max(axis=1) - f.min(axis=1))
+            error = error + np.where(mixed, spread, 0.0)
+        pointwise = gamma * np.abs(f)
+        if evaluation.errors is not None:
+            pointwise = pointwise + np.reshape(evaluation.errors, pts.shape[:2])
+        out.values[s : s + per_batch] = k
+        out.errors[s : s + per_batch] = error
+        out.rounding[s : s + per_batch] = pointwise @ wk * np.abs(j)
+    return out
 
 
 def _initial_panels(breakpoints: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -173,12 +236,14 @@ def integrate(
     Parameters
     ----------
     func : callable
-        Maps points of shape ``(n, d)`` to values of shape ``(n,)``; ``d`` is 1 or 2.
+        Maps points of shape ``(n, d)`` to values of shape ``(n,)``, or to an
+        :class:`Evaluation` that adds their rounding errors and smooth pieces; ``d`` is 1 or 2.
     breakpoints : sequence of array_like
         One array per axis; panels start between consecutive (sorted, unique) values, and
         the outermost values bound the domain.
     atol : float
-        Target absolute error of the sum of the per-panel estimates :math:`|K - G|`.
+        Target absolute error of the sum of the per-panel estimates :math:`|K - G|`; the
+        reported error adds the rounding bound.
     max_evaluations : int
         Budget of integrand evaluations.
 
@@ -204,41 +269,50 @@ def integrate(
         raise ValueError(f"quadrature is implemented in 1-D and 2-D; got {dim} axes")
     points_per_panel = 15**dim
     lo, hi = _initial_panels(breakpoints)
-    values, errors = _apply(func, lo, hi)
+    panels = _apply(func, lo, hi)
     n_eval = lo.shape[0] * points_per_panel
-    done_value = 0.0
+    done_values: list[float] = []
     done_error = 0.0
+    done_rounding = 0.0
     n_done = 0
+
+    def result(total_error: float) -> QuadratureResult:
+        value = math.fsum(done_values + panels.values.tolist())  # summed exactly, rounded once
+        rounding = done_rounding + float(panels.rounding.sum()) + _EPS * abs(value)
+        return QuadratureResult(value, total_error + rounding, n_eval, n_done + lo.shape[0])
+
     while True:
-        total_error = done_error + float(errors.sum())
+        total_error = done_error + float(panels.errors.sum())
         if total_error <= atol:
             break
         # Split the panels with the largest errors: the rest keep at most half the budget.
-        order = np.argsort(errors)  # ascending
+        # A panel whose estimate is within its rounding bound cannot be improved by splitting.
+        order = np.argsort(panels.errors)  # ascending
         kept_budget = 0.5 * (atol - done_error)
-        cumulative = np.cumsum(errors[order])
+        cumulative = np.cumsum(panels.errors[order])
         n_keep = int(np.searchsorted(cumulative, kept_budget, side="right"))
-        keep, split = order[:n_keep], order[n_keep:]
+        at_floor = panels.errors[order] <= 2.0 * panels.rounding[order]
+        keep = order[(np.arange(order.size) < n_keep) | at_floor]
+        split = order[(np.arange(order.size) >= n_keep) & ~at_floor]
+        if split.size == 0:  # every remaining estimate is at the rounding floor
+            break
         cost = split.size * 2**dim * points_per_panel
         if n_eval + cost > max_evaluations:
-            result = QuadratureResult(
-                done_value + float(values.sum()), total_error, n_eval, n_done + lo.shape[0]
-            )
+            reached = result(total_error)
             raise QuadratureError(
                 f"quadrature reached an error estimate of {total_error:.3g}, above the "
                 f"tolerance atol={atol:.3g}, after {n_eval} evaluations (budget "
-                f"{max_evaluations}); value so far {result.value:.17g}",
-                result,
+                f"{max_evaluations}); value so far {reached.value:.17g}",
+                reached,
             )
-        done_value += float(values[keep].sum())
-        done_error += float(errors[keep].sum())
+        done_values.extend(panels.values[keep].tolist())
+        done_error += float(panels.errors[keep].sum())
+        done_rounding += float(panels.rounding[keep].sum())
         n_done += keep.size
         lo, hi = _bisect(lo[split], hi[split])
-        values, errors = _apply(func, lo, hi)
+        panels = _apply(func, lo, hi)
         n_eval += cost
-    return QuadratureResult(
-        done_value + float(values.sum()), total_error, n_eval, n_done + lo.shape[0]
-    )
+    return result(total_error)
 
 
 def domain_breakpoints(distributions: Sequence, extra: Sequence[np.ndarray] | None = None):

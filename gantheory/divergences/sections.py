@@ -25,11 +25,28 @@ roots of :math:`p(x, \cdot) = q(x, \cdot)` and :math:`s_0` the sign of :math:`p 
 
     g(x) = 2 \sum_{j=1}^{J} s_{j-1} D(x, r_j) + s_J\, D(x, \infty) .
 
-The roots are bracketed on a scan of every component's section at half a standard deviation
-spacing, then bisected to machine precision; the outer integral over :math:`x` is the 1-D
-adaptive Gauss-Kronrod quadrature with its error bound. Two roots closer than the scan
-spacing (near a tangency of the curve with the section) can be missed; the area between
-them is of third order in their distance.
+Every root of :math:`p(x, \cdot) - q(x, \cdot)` is found with a certificate
+(:mod:`gantheory.divergences.crossings`): intervals are halved until each is proven to hold
+no root or exactly one, so two close roots near a tangency of the curve :math:`p = q` with the
+section are separated, and where that is not proven the worst case of the sign pattern being
+wrong, :math:`2\int_I |p - q|`, widens the error bound (as do the tails beyond 10 standard
+deviations of every component, and components below :math:`e^{-80}` of the largest at that
+:math:`x`, which are left out of the scan). Rounding of :math:`g` is bounded by a few ulps of
+its terms.
+
+The outer integral over :math:`x` is the 1-D adaptive Gauss-Kronrod quadrature with its error
+bound. :math:`g` is smooth except where the number of roots changes (a tangency, where
+:math:`g` behaves like :math:`|x - x_0|^{3/2}`); the number of roots labels the smooth pieces
+(:class:`~gantheory.divergences.quadrature.Evaluation`), so a panel across such a point gets
+the widened estimate and is refined until it is small.
+
+Limit, not yet guaranteed: an island of the curve :math:`p = q` (a small closed region where
+the sign of :math:`p - q` differs from its surroundings) narrower in :math:`x` than the gap
+between two quadrature nodes is seen by no section, and its contribution is not in the bound.
+On 40 random pairs of 2-D mixtures (1-3 components, correlations up to 0.9) one such island,
+0.003 wide, left the default call (``atol=1e-8``) off by :math:`2.3\times10^{-8}` against a
+reported :math:`1.0\times10^{-8}`; at ``atol=1e-10`` the nodes are close enough and both
+orientations agree to :math:`5\times10^{-14}`.
 """
 
 from __future__ import annotations
@@ -37,14 +54,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from gantheory.distributions import GaussianMixture
 from gantheory.divergences import quadrature
+from gantheory.divergences.crossings import GaussianTerms, derivatives, find_roots
 
-#: Scan offsets, in conditional standard deviations, around every component's section mean.
-_SCAN = np.linspace(-10.0, 10.0, 41)
-_BISECTIONS = 64
+#: Components below this log-weight relative to the largest at a section are left out.
+_LOG_INACTIVE = -80.0
+_EPS = float(np.finfo(float).eps)
 
 
 def _section(mix: GaussianMixture, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,78 +76,59 @@ def _section(mix: GaussianMixture, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return log_a, mean, np.broadcast_to(cond_std, log_a.shape)
 
 
-def _log_section_density(sec: tuple[np.ndarray, ...], y: np.ndarray) -> np.ndarray:
-    r""":math:`\log p(x_i, y_{ij})` for ``y`` of shape ``(n, m)``."""
-    log_a, mean, std = sec
-    z = (y[:, :, None] - mean[:, None, :]) / std[:, None, :]  # (n, m, K)
-    terms = log_a[:, None, :] - 0.5 * z**2 - np.log(std[:, None, :] * np.sqrt(2 * np.pi))
-    return special.logsumexp(terms, axis=2)
+def _section_terms(
+    p: GaussianMixture, q: GaussianMixture, x: np.ndarray
+) -> tuple[GaussianTerms, np.ndarray, np.ndarray]:
+    r""":math:`p(x, \cdot) - q(x, \cdot)` as signed terms scaled by ``exp(-log_scale)``.
+
+    Returns the terms, ``log_scale`` (the largest log section weight, per row) and the summed
+    scaled weight of the components left out.
+    """
+    sp, sq = _section(p, x), _section(q, x)
+    log_a = np.concatenate([sp[0], sq[0]], axis=1)
+    log_scale = log_a.max(axis=1)
+    weight = np.exp(log_a - log_scale[:, None])
+    active = log_a > log_scale[:, None] + _LOG_INACTIVE
+    sign = np.concatenate([np.ones(p.n_components), -np.ones(q.n_components)])
+    coef = np.where(active, sign * weight, 0.0)
+    left_out = np.sum(np.where(active, 0.0, weight), axis=1)
+    mean = np.concatenate([sp[1], sq[1]], axis=1)
+    std = np.concatenate([sp[2], sq[2]], axis=1)
+    return GaussianTerms(coef, mean, std, order=1), log_scale, left_out
 
 
-def _partial_mass(sec: tuple[np.ndarray, ...], y: np.ndarray) -> np.ndarray:
-    r""":math:`G(x_i, y_{ij}) = \sum_k a_k(x_i) \Phi((y_{ij} - m_k)/s_k)`, ``y``: ``(n, m)``."""
-    log_a, mean, std = sec
-    z = (y[:, :, None] - mean[:, None, :]) / std[:, None, :]
-    return np.sum(np.exp(log_a)[:, None, :] * special.ndtr(z), axis=2)
+def _section_l1_with_bound(
+    p: GaussianMixture, q: GaussianMixture, x: np.ndarray
+) -> quadrature.Evaluation:
+    """:math:`g(x)`, a bound on its error and the number of roots, as an Evaluation."""
+    terms, log_scale, left_out = _section_terms(p, q, x)
+    found = find_roots(terms)
+    # D(x, r) = G_p - G_q at each root: the order-0 (CDF) sum with the same coefficients.
+    cdf_terms = terms._replace(order=0)
+    d_at_roots = derivatives(cdf_terms, found.rows, found.roots)[0][0]
+    n_rows = len(x)
+    g = np.zeros(n_rows)
+    np.add.at(g, found.rows, 2.0 * found.sign_below * d_at_roots)
+    n_roots = np.bincount(found.rows, minlength=n_rows)
+    s_last = found.first_sign * np.where(n_roots % 2 == 0, 1.0, -1.0)
+    g += s_last * terms.coef.sum(axis=1)
+    total = np.abs(terms.coef).sum(axis=1)
+    bound = 2.0 * (found.unresolved + left_out) + _EPS * (4 * n_roots + 16) * total
+    scale = np.exp(log_scale)
+    return quadrature.Evaluation(g * scale, bound * scale, 2 * n_roots + (found.first_sign > 0))
 
 
 def _section_l1(p: GaussianMixture, q: GaussianMixture, x: np.ndarray) -> np.ndarray:
     r""":math:`g(x) = \int |p(x, y) - q(x, y)|\, dy` for every ``x`` (shape ``(n,)``)."""
-    sp, sq = _section(p, x), _section(q, x)
-    # Scan points around every component's section, sorted per row: (n, m).
-    # Components whose section weight is negligible (below e^-80 of the largest at that x)
-    # cannot host a crossing that matters: their scan points go to +inf and are cut off.
-    log_a = np.concatenate([sp[0], sq[0]], axis=1)
-    active = log_a > log_a.max(axis=1, keepdims=True) - 80.0
-    centres = np.where(active, np.concatenate([sp[1], sq[1]], axis=1), np.inf)
-    scales = np.concatenate([sp[2], sq[2]], axis=1)
-    scan = np.sort((centres[:, :, None] + scales[:, :, None] * _SCAN).reshape(len(x), -1), axis=1)
-    scan = scan[:, : int(active.sum(axis=1).max()) * _SCAN.size]
-    with np.errstate(invalid="ignore"):
-        d = _log_section_density(sp, scan) - _log_section_density(sq, scan)
-    sign = np.sign(np.nan_to_num(d, nan=0.0))
-    # Carry the last non-zero sign forward so that a stretch where both underflow (0) does not
-    # create or hide a crossing; the first non-zero sign of a row is s_0.
-    idx = np.where(sign != 0, np.arange(sign.shape[1]), 0)
-    np.maximum.accumulate(idx, axis=1, out=idx)
-    filled = np.take_along_axis(sign, idx, axis=1)
-    first = np.argmax(sign != 0, axis=1)
-    s0 = sign[np.arange(len(x)), first]
-    change = (filled[:, :-1] * filled[:, 1:]) < 0
-    rows, cols = np.nonzero(change)
-    # Bracket [scan[c'], scan[c+1]] where c' is the last non-zero point before the change.
-    lo = np.take_along_axis(scan, idx, axis=1)[rows, cols]
-    hi = scan[rows, cols + 1]
-    s_lo = filled[rows, cols]
-    sec_rows_p = tuple(a[rows] for a in sp)
-    sec_rows_q = tuple(a[rows] for a in sq)
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        with np.errstate(invalid="ignore"):
-            dm = (
-                _log_section_density(sec_rows_p, mid[:, None])[:, 0]
-                - _log_section_density(sec_rows_q, mid[:, None])[:, 0]
-            )
-        same = np.sign(np.nan_to_num(dm, nan=0.0)) == s_lo
-        lo = np.where(same, mid, lo)
-        hi = np.where(same, hi, mid)
-    roots = 0.5 * (lo + hi)
-    d_at_roots = (
-        _partial_mass(sec_rows_p, roots[:, None])[:, 0]
-        - _partial_mass(sec_rows_q, roots[:, None])[:, 0]
-    )
-    # s_{j-1} is the sign just below root j, i.e. s_lo.
-    g = np.zeros(len(x))
-    np.add.at(g, rows, 2.0 * s_lo * d_at_roots)
-    n_roots = np.bincount(rows, minlength=len(x))
-    s_last = s0 * np.where(n_roots % 2 == 0, 1.0, -1.0)
-    marginal_diff = np.exp(special.logsumexp(sp[0], axis=1)) - np.exp(
-        special.logsumexp(sq[0], axis=1)
-    )
-    return g + s_last * marginal_diff
+    return _section_l1_with_bound(p, q, x).values
 
 
 def tv_by_sections(p: GaussianMixture, q: GaussianMixture, *, atol: float) -> Any:
     """TV between two 2-D Gaussian mixtures: outer adaptive quadrature over exact sections."""
     axis = quadrature.domain_breakpoints([p, q])[0]
-    return quadrature.integrate(lambda x: 0.5 * _section_l1(p, q, x[:, 0]), [axis], atol=atol)
+
+    def half_section(x: np.ndarray) -> quadrature.Evaluation:
+        g = _section_l1_with_bound(p, q, x[:, 0])
+        return g._replace(values=0.5 * g.values, errors=0.5 * g.errors)
+
+    return quadrature.integrate(half_section, [axis], atol=atol)

@@ -154,8 +154,8 @@ def _data_images(data, n: int):
 
 def _describe(run: ImageRun) -> str:
     cfg = run.trainer.config
-    return (f"{run.trainer.model.name}, width {cfg.width}, batch {cfg.batch_size}, {cfg.steps} steps on "
-            f"{len(run.data)} shapes images")
+    return (f"{run.trainer.model.name}, width {cfg.width}, batch {cfg.batch_size}, "
+            f"{cfg.steps} steps on {len(run.data)} shapes images")
 
 
 # -- samples over training and losses ---------------------------------------------------------

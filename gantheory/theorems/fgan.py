@@ -85,9 +85,9 @@ from scipy import optimize
 from gantheory.distributions import Gaussian, GaussianMixture
 from gantheory.divergences import cross_entropy, entropy, f_divergence, hellinger2, kl
 from gantheory.divergences.closed_form import chi2_gaussian
+from gantheory.divergences.crossings import mixture_crossings
 from gantheory.divergences.fdiv import TABLE, FGenerator
 from gantheory.divergences.numerical import integrate
-from gantheory.divergences.quadrature import domain_breakpoints
 from gantheory.stats import mean_and_standard_error
 from gantheory.theorems.base import Comparison, Configuration, Theorem
 
@@ -231,24 +231,14 @@ def _midpoint_mixture(p: GaussianMixture, q: GaussianMixture) -> GaussianMixture
     )
 
 
-def _crossings(p: GaussianMixture, q: GaussianMixture, refine: int = 64) -> np.ndarray:
-    r"""The points where :math:`\log p = \log q` in 1-D, sorted.
+def _crossings(p: GaussianMixture, q: GaussianMixture) -> np.ndarray:
+    r"""The points where :math:`p = q` in 1-D, sorted: the core's certified root finder.
 
-    :math:`\log p - \log q` is tabulated on ``refine`` equal steps between consecutive
-    quadrature breakpoints; grid points where it vanishes are roots, and every strict sign
-    change is refined by Brent's method. Two roots within one step would be missed (and
-    matter only if they bound a region of mass).
+    :func:`gantheory.divergences.crossings.mixture_crossings` proves that it finds every
+    crossing. Sharing it is deliberate: the route below stays independent of the f-GAN row
+    (CDFs between crossings, not quadrature of :math:`|p - q|`).
     """
-    axis = domain_breakpoints([p, q])[0]
-    grid = np.unique(np.concatenate(
-        [np.linspace(a, b, refine + 1) for a, b in zip(axis[:-1], axis[1:], strict=True)]))
-    diff = p.logpdf(grid) - q.logpdf(grid)
-    roots = list(grid[diff == 0.0])
-    sign = np.sign(diff)
-    for i in np.flatnonzero(sign[:-1] * sign[1:] < 0):
-        roots.append(optimize.brentq(lambda t: float(p.logpdf(t) - q.logpdf(t)), grid[i],
-                                     grid[i + 1], xtol=1e-15, rtol=1e-15))
-    return np.sort(np.asarray(roots, dtype=float))
+    return mixture_crossings(p, q)
 
 
 def _tv_by_cdfs(p: GaussianMixture, q: GaussianMixture) -> float:
