@@ -50,6 +50,7 @@ s_pts = np.linspace(0.3, 2.9, 8)
 
 
 def kl_quadrature(s):
+    """KL(N(mu0, s^2) || N(0, 1)) by quadrature."""
     return kl(Gaussian(mu0, s**2), Gaussian(0.0, 1.0), method="quadrature").value
 
 

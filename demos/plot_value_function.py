@@ -45,10 +45,12 @@ class Perturbed:
         self.t, self.h = t, h
 
     def logit(self, x):
+        """The logit of D_t at x."""
         x = np.asarray(x, dtype=float)
         return d_star.logit(x) + self.t * self.h(x.reshape(len(x), -1)[:, 0])
 
     def __call__(self, x):
+        """D_t(x)."""
         return expit(self.logit(x))
 
 

@@ -23,12 +23,9 @@ topic                  figures
                        criterion-jsd, generator-gradients, dirac-gan
 ``divergences``        kl-mle, gaussian-kl-surface, forward-reverse-kl, divergence-zoo
 ``toy-lab``            algorithm-1, toy-gan-1d, toy-gan-ring, toy-gan-grid, mode-collapse,
-                       saturation-toy, gan-losses, wgan-clipping, gradient-penalties,
-                       label-smoothing, discriminator-overfitting
-``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size,
-                       vae-latent-size-images
-``images``             dcgan-architecture, image-training, latent-interpolation,
-                       cgan-class-grid, wgan-vs-gan, gan-evaluation, gan-latent-size
+                       saturation-toy, wgan-vs-gan
+``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size
+``images``             image-training, latent-interpolation, cgan-class-grid
 =====================  ===============================================================
 """
 
@@ -90,16 +87,8 @@ _add(FigureSpec("mode-collapse", "Mode collapse on the ring beside PacGAN's publ
                 "toy-lab", ("mode-seeking",), **TORCH))
 _add(FigureSpec("saturation-toy", "The saturating generator gradient while D trains",
                 "toy-lab", ("vanishing-gradient",), **TORCH))
-_add(FigureSpec("gan-losses", "Six GAN losses on one 1-D target", "toy-lab", ("f-gan",),
+_add(FigureSpec("wgan-vs-gan", "WGAN-GP vs GAN training curves on the ring", "toy-lab", (),
                 **TORCH))
-_add(FigureSpec("wgan-clipping", "WGAN with weight clipping beside WGAN-GP", "toy-lab", (),
-                **TORCH))
-_add(FigureSpec("gradient-penalties", "R1, R2 and DRAGAN penalties on the 1-D toy",
-                "toy-lab", ("dirac-dynamics",), **TORCH))
-_add(FigureSpec("label-smoothing", "Label smoothing, label flipping and instance noise",
-                "toy-lab", (), **TORCH))
-_add(FigureSpec("discriminator-overfitting", "A discriminator overfits a finite sample",
-                "toy-lab", (), **TORCH))
 # -- VAEs ----------------------------------------------------------------------------------
 _add(FigureSpec("vae-loss-curve", "A VAE's loss: reconstruction and KL over training", "vae",
                 ("vae-kl",), **TORCH))
@@ -107,22 +96,13 @@ _add(FigureSpec("toy-vae-latent", "A 2-D VAE's latent space on the ring", "vae",
                 **TORCH))
 _add(FigureSpec("vae-latent-size", "KL and reconstruction against latent size", "vae", (),
                 **TORCH))
-_add(FigureSpec("vae-latent-size-images", "A VAE on shapes with 20 and with 60 latents",
-                "vae", (), **TORCH))
 # -- images --------------------------------------------------------------------------------
-_add(FigureSpec("dcgan-architecture", "DCGAN's generator and discriminator, layer by layer",
-                "images", (), **TORCH))
 _add(FigureSpec("image-training", "DCGAN on shapes: samples every N steps and loss curves",
                 "images", (), **TORCH))
 _add(FigureSpec("latent-interpolation", "The four-corner latent interpolation grid (8 x 8)",
                 "images", (), **TORCH))
 _add(FigureSpec("cgan-class-grid", "The conditional GAN's class grid", "images", (),
                 **TORCH))
-_add(FigureSpec("wgan-vs-gan", "WGAN-GP vs GAN training curves", "images", (), **TORCH))
-_add(FigureSpec("gan-evaluation", "Fréchet distance, KID and mode counts of image sets",
-                "images", (), **TORCH))
-_add(FigureSpec("gan-latent-size", "A GAN on shapes with 10 and with 256 latents", "images",
-                (), **TORCH))
 
 
 def make(out: str | Path, names: Sequence[str] | str | None = None, fast: bool = True,
