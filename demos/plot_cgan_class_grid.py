@@ -30,7 +30,12 @@ from torchvision.utils import make_grid
 
 from gantheory import plotting
 from gantheory.images.data import as_float, shapes
-from gantheory.losses import bce_d_loss, mismatched_labels, non_saturating_g_loss
+from gantheory.losses import (
+    bce_d_loss,
+    mismatched_conditions,
+    mismatched_labels,
+    non_saturating_g_loss,
+)
 from gantheory.nets import ConditionalDiscriminator, ConditionalGenerator
 
 FULL = os.environ.get("GANTHEORY_FULL") == "1"
@@ -60,6 +65,18 @@ for _ in range(STEPS):
     g_loss.backward()
     opt_g.step()
 print(f"final losses: D {d_loss.item():.3f}, G {g_loss.item():.3f}")
+
+# %%
+# Does D check the label? Its mean output on real images with their own labels, with wrong
+# labels, and with the labels of other images of the batch
+# (:func:`gantheory.losses.mismatched_conditions`, the derangement used for continuous
+# conditions such as text embeddings; about one in twelve is right by chance).
+D.eval()
+with torch.no_grad():
+    real, y = images[:480], labels[:480]
+    for name, given in (("own labels", y), ("wrong labels", mismatched_labels(y, C)),
+                        ("other images' labels", mismatched_conditions(y))):
+        print(f"mean D(x, y) with {name:21s}: {torch.sigmoid(D(real, given)).mean():.3f}")
 
 # %%
 # One row per class, one latent per column, shared down the column.

@@ -49,7 +49,7 @@ locs = np.linspace(-3.5, 3.5, 41)
 
 
 def profile(divergence):
-    """min over s of divergence(N(m, s^2)), for each m of locs."""
+    """The minimum over s of divergence(N(m, s^2)), for each m of locs."""
     return np.array([optimize.minimize_scalar(
         lambda log_s, m=m: divergence(Gaussian(m, np.exp(2.0 * log_s))),
         bounds=(np.log(0.05), np.log(10.0)), method="bounded").fun for m in locs])

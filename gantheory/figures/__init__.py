@@ -23,7 +23,7 @@ topic                  figures
                        criterion-jsd, generator-gradients, dirac-gan
 ``divergences``        kl-mle, gaussian-kl-surface, forward-reverse-kl, divergence-zoo
 ``toy-lab``            algorithm-1, toy-gan-1d, toy-gan-ring, toy-gan-grid, mode-collapse,
-                       saturation-toy, wgan-vs-gan
+                       saturation-toy, wgan-vs-gan, discriminator-losses
 ``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size
 ``images``             image-training, latent-interpolation, cgan-class-grid
 =====================  ===============================================================
@@ -89,6 +89,8 @@ _add(FigureSpec("saturation-toy", "The saturating generator gradient while D tra
                 "toy-lab", ("vanishing-gradient",), **TORCH))
 _add(FigureSpec("wgan-vs-gan", "WGAN-GP vs GAN training curves on the ring", "toy-lab", (),
                 **TORCH))
+_add(FigureSpec("discriminator-losses", "Every discriminator loss and the function it learns",
+                "toy-lab", (), **TORCH))
 # -- VAEs ----------------------------------------------------------------------------------
 _add(FigureSpec("vae-loss-curve", "A VAE's loss: reconstruction and KL over training", "vae",
                 ("vae-kl",), **TORCH))
