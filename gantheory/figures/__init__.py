@@ -22,7 +22,7 @@ topic                  figures
 ``gan-theory``         optimal-discriminator, value-function, jsd-separation,
                        criterion-jsd, generator-gradients, dirac-gan
 ``divergences``        kl-mle, gaussian-kl-surface, forward-reverse-kl, divergence-zoo
-``toy-lab``            algorithm-1, toy-gan-1d, toy-gan-ring, toy-gan-grid, mode-collapse,
+``toy-lab``            algorithm-1, toy-gan-1d, toy-gan-ring, mode-collapse,
                        saturation-toy, wgan-vs-gan, discriminator-losses
 ``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size
 ``images``             image-training, latent-interpolation, cgan-class-grid
@@ -79,9 +79,7 @@ _add(FigureSpec("algorithm-1", "Algorithm 1 in torch: a 1-D GAN, its D beside th
                 "toy-lab", ("optimal-discriminator",), **TORCH))
 _add(FigureSpec("toy-gan-1d", "1-D GANs on two modes: collapse, and packing against it",
                 "toy-lab", ("mode-seeking",), **TORCH))
-_add(FigureSpec("toy-gan-ring", "A toy GAN on the ring: samples, D and D* over training",
-                "toy-lab", (), **TORCH))
-_add(FigureSpec("toy-gan-grid", "A toy GAN on the grid: samples, D and D* over training",
+_add(FigureSpec("toy-gan-ring", "Toy GANs on the ring and the grid: samples, D and D*",
                 "toy-lab", (), **TORCH))
 _add(FigureSpec("mode-collapse", "Mode collapse on the ring beside PacGAN's published rows",
                 "toy-lab", ("mode-seeking",), **TORCH))
