@@ -18,14 +18,31 @@ with :math:`\hat p_g` a kernel density estimate of the generator's samples. Rela
 ``gantheory verify --only optimal-discriminator mode-seeking``.
 """
 
-import tempfile
-from pathlib import Path
+# %%
+# The experiment
+# --------------
+# :func:`gantheory.toylab.experiments.one_d` trains both settings for a batch of seeds and
+# returns the runs and per-snapshot records. The gallery runs 3 seeds for 500 steps;
+# ``GANTHEORY_FULL=1`` runs 8 seeds for 1,500 steps (the ``gantheory toy one-d`` default).
+import os
 
-from gantheory import figures
+import matplotlib.pyplot as plt
+import torch
 
-spec = figures.FIGURES["toy-gan-1d"]
-out = tempfile.mkdtemp(prefix="gantheory-gallery-")
-figs = figures.draw(spec.name, out, fast=True)
-print(f"{spec.title} (theorems: {', '.join(spec.theorems) or 'none'})")
-for path in sorted(Path(out).iterdir()):
-    print("wrote", path)
+from gantheory import plotting
+from gantheory.toylab import experiments, plots
+
+FULL = os.environ.get("GANTHEORY_FULL") == "1"
+plotting.use_style()
+torch.manual_seed(0)
+runs, records = experiments.one_d(seeds=8 if FULL else 3, steps=1500 if FULL else 500,
+                                  n_snapshots=4, progress=False)
+for r in records:
+    print(f"{r['setting']:20s} step {r['step']:5d}: W1 {r['w1']:.2f}, "
+          f"||D - D*|| {r['d_minus_d_star']:.2f}, minority share {r['minority_share']:.2f}, "
+          f"collapsed seeds {r['collapsed_seeds']}/{r['seeds']}")
+
+# %%
+# The figure: :func:`gantheory.toylab.plots.plot_one_d`, for the seed that collapses most.
+plots.plot_one_d(runs)
+plt.show()

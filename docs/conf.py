@@ -12,13 +12,12 @@ are downloaded. Each theory page runs its ``gantheory verify`` checks at build t
 (``_ext/verify_table.py``) and shows the figures of its theorems (``_ext/theorem_figures.py``);
 the gallery is built from ``demos/plot_*.py`` by sphinx-gallery into ``auto_examples/``.
 
-The demos always draw their figures at the fast sizes (seconds to a minute each). Fast mode
-(``GANTHEORY_DOCS_FAST=1``, for CI and the tests) executes only the demos whose figures need no
-torch (``FigureSpec.needs_torch`` false in :data:`gantheory.figures.FIGURES`); the others are
-shown with their code and no output, and the theory pages link to them. ``GANTHEORY_DOCS_SKIP``
-(a regular expression on the part of the file name after ``plot_``) replaces that choice, e.g.
-``GANTHEORY_DOCS_SKIP='toy_gan_.*'``; ``-D plot_gallery=0`` runs no demo at all
-(sphinx-gallery's own switch).
+Every build executes every demo at its default size, which each demo states (seconds to a
+minute on a CPU; ``GANTHEORY_FULL=1`` in the environment asks the demos for their experiments'
+real sizes). ``GANTHEORY_DOCS_SKIP`` (a regular expression on the part of the file name after
+``plot_``) leaves some out, e.g. ``GANTHEORY_DOCS_SKIP='toy_gan_.*'``; ``-D plot_gallery=0``
+runs no demo at all (sphinx-gallery's own switch). Fast mode (``GANTHEORY_DOCS_FAST=1``, for
+CI and the tests) is read by the theory pages' checks.
 """
 
 from __future__ import annotations
@@ -86,17 +85,10 @@ if not HAVE_DEMOS:  # a placeholder, so that the table of contents resolves
     )
 
 
-def _torch_demos() -> list[str]:
-    """The demo names (after ``plot_``, without ``.py``) of the figures that need torch."""
-    from gantheory.figures import FIGURES
-
-    return [spec.demo[len("plot_"):-len(".py")] for spec in FIGURES.values() if spec.needs_torch]
-
-
-if FAST:
-    SKIP = os.environ.get("GANTHEORY_DOCS_SKIP") or "|".join(map(re.escape, _torch_demos()))
-else:
-    SKIP = os.environ.get("GANTHEORY_DOCS_SKIP", "")
+# Every demo runs in every build, at its default size (seconds to a minute on a CPU, stated in
+# its text); ``GANTHEORY_DOCS_SKIP`` (a regular expression on the name after ``plot_``) leaves
+# some out, e.g. ``GANTHEORY_DOCS_SKIP='toy_gan_.*'``.
+SKIP = os.environ.get("GANTHEORY_DOCS_SKIP", "")
 re.compile(SKIP)  # fail early on a bad pattern
 
 sphinx_gallery_conf = {
@@ -120,8 +112,8 @@ sphinx_gallery_conf = {
 }
 
 # Theory pages embed the gallery's images of their figures; a figure the gallery did not draw
-# is drawn by the directive itself, in the fast mode only if it needs no torch.
-theorem_figures_draw = "no-torch" if FAST else True
+# (``GANTHEORY_DOCS_SKIP``, ``-D plot_gallery=0``) is drawn by running its example.
+theorem_figures_draw = True
 
 # -- HTML ---------------------------------------------------------------------------------------
 

@@ -8,12 +8,11 @@ directive emits a figure with the images that sphinx-gallery made when it ran th
 (``auto_examples/**/images/sphx_glr_plot_<name>_NNN.png``), captioned with the figure's title and
 a link to its gallery page.
 
-Where the gallery has no images of a figure (its script is missing, or the gallery was built
-with ``-D plot_gallery=0``), the directive draws the figure itself with
-``spec.write(folder, fast)`` into ``_generated/figures/`` when the configuration value
-``theorem_figures_draw`` is ``True`` (the default), or is ``"no-torch"`` and the figure needs no
-torch (``spec.needs_torch`` false: numpy figures of seconds); fast sizes in the fast mode
-(``GANTHEORY_DOCS_FAST=1``). A figure not drawn is named, with a link to its gallery page.
+Where the gallery has no images of a figure (its script was skipped, or the gallery was
+built with ``-D plot_gallery=0``), the directive draws the figure by running its example
+(``spec.write(folder)``, the example's default size) into ``_generated/figures/`` when the
+configuration value ``theorem_figures_draw`` is ``True`` (the default), or is ``"no-torch"``
+and the example needs no torch. A figure not drawn is named, with a link to its gallery page.
 
 Options
 -------
@@ -50,10 +49,6 @@ def _registry():
             return None
         raise
     return getattr(figures, "FIGURES", None)
-
-
-def _fast() -> bool:
-    return os.environ.get("GANTHEORY_DOCS_FAST", "0").lower() not in ("", "0", "false", "no")
 
 
 class TheoremFigures(SphinxDirective):
@@ -96,11 +91,11 @@ class TheoremFigures(SphinxDirective):
         if spec.name not in _DRAWN:
             folder = srcdir / "_generated" / "figures" / spec.name
             folder.mkdir(parents=True, exist_ok=True)
-            logger.info("theorem-figures: drawing %s (fast=%s)", spec.name, _fast())
+            logger.info("theorem-figures: drawing %s", spec.name)
             # Drawn in a private folder, then moved: parallel readers (-j) may draw the same
             # figure at once, and each file appears whole.
             with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
-                paths = spec.write(Path(tmp), fast=_fast())
+                paths = spec.write(Path(tmp))
                 drawn = []
                 for path in paths:
                     if Path(path).suffix == ".png":
@@ -157,7 +152,7 @@ class TheoremFigures(SphinxDirective):
                 para = nodes.paragraph(classes=["theorem-figure-missing"])
                 para += nodes.Text(f"Figure: {spec.title} (not drawn in this build; ")
                 para += self._link(label) if label else nodes.literal(
-                    text=f"gantheory.figures.draw({spec.name!r}, out)")
+                    text=f"gantheory figures --only {spec.name}")
                 para += nodes.Text(").")
                 out.append(para)
                 continue

@@ -3,29 +3,29 @@ r"""The figure gallery: every figure of the project, by name, with the theorems 
 >>> from gantheory import figures
 >>> figures.FIGURES["jsd-separation"].theorems
 ('jsd-bounds',)
+>>> figures.FIGURES["jsd-separation"].demo
+'plot_jsd_separation.py'
 >>> paths = figures.make("out", ["jsd-separation"], progress=False)  # doctest: +SKIP
 
 Each entry of :data:`FIGURES` is a :class:`FigureSpec`: ``name``, ``title``, ``topic``,
-``theorems`` (keys of ``gantheory verify``), and the function ``spec.write(out_dir, fast)
--> list[Path]`` that writes its PNG(s) (and a GIF for the toy GANs). ``fast=True`` runs in
-seconds; ``fast=False`` uses the experiments' real sizes (10 seeds, thousands of steps).
-:func:`make` writes several; :func:`draw` returns the figures open, for a gallery script
-(``demos/plot_<name>.py``) or a notebook.
-
-The theory and divergence figures need only numpy and scipy; the toy-lab and image figures
-import torch when they run.
+``theorems`` (keys of ``gantheory verify``) and ``needs_torch``. The code of a figure is one
+gallery example, ``demos/plot_<name>.py``: it computes in view with the public API and draws
+with matplotlib. :func:`make` (``gantheory figures``) runs the examples with a
+non-interactive backend and saves the figures they draw, ``<name>.png`` (``<name>-2.png``, ...
+for a second figure). Every example runs at a small size stated in its text (seconds on a
+CPU); ``fast=False`` sets the environment variable ``GANTHEORY_FULL=1``, which the examples
+read for the experiment's real size.
 
 =====================  ===============================================================
 topic                  figures
 =====================  ===============================================================
 ``gan-theory``         optimal-discriminator, value-function, jsd-separation,
                        criterion-jsd, generator-gradients, dirac-gan
-``divergences``        kl-mle, gaussian-kl-surface, forward-reverse-kl
-``toy-lab``            toy-gan-ring, toy-gan-grid, toy-gan-1d, mode-collapse,
-                       saturation-toy
-``vae``                toy-vae-latent, vae-latent-size
-``images``             image-training, latent-interpolation, cgan-class-grid,
-                       wgan-vs-gan
+``divergences``        kl-mle, gaussian-kl-surface, forward-reverse-kl, divergence-zoo
+``toy-lab``            algorithm-1, toy-gan-1d, toy-gan-ring, mode-collapse,
+                       saturation-toy, wgan-vs-gan, discriminator-losses
+``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size
+``images``             image-training, latent-interpolation, cgan-class-grid
 =====================  ===============================================================
 """
 
@@ -33,74 +33,81 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from gantheory.figures import divergence, gan_theory, images, toy
-from gantheory.figures.registry import TOPICS, FigureSpec, Registry, make_figures
+from gantheory.figures.registry import (
+    FULL_ENV,
+    TOPICS,
+    FigureSpec,
+    Registry,
+    demos_folder,
+    make_figures,
+    run_example,
+)
 
-__all__ = ["FIGURES", "TOPICS", "FigureSpec", "draw", "make"]
+__all__ = ["FIGURES", "FULL_ENV", "TOPICS", "FigureSpec", "demos_folder", "make",
+           "run_example"]
 
 #: Every figure, by name, in gallery order.
 FIGURES = Registry()
 _add = FIGURES.add
+TORCH = {"needs_torch": True}
 
 # -- the GAN game --------------------------------------------------------------------------
 _add(FigureSpec("optimal-discriminator", "The optimal discriminator against the two densities",
-                "gan-theory", ("optimal-discriminator",),
-                gan_theory.draw_optimal_discriminator))
+                "gan-theory", ("optimal-discriminator",)))
 _add(FigureSpec("value-function", "V(G, D) along paths through D*: a maximum at D*",
-                "gan-theory", ("optimal-discriminator", "criterion-jsd"),
-                gan_theory.draw_value_function))
+                "gan-theory", ("optimal-discriminator", "criterion-jsd")))
 _add(FigureSpec("jsd-separation", "The JSD against the separation of two distributions",
-                "gan-theory", ("jsd-bounds",), gan_theory.draw_jsd_separation))
+                "gan-theory", ("jsd-bounds",)))
 _add(FigureSpec("criterion-jsd", "C(G) against 2 JSD - log 4", "gan-theory",
-                ("criterion-jsd",), gan_theory.draw_criterion_jsd))
+                ("criterion-jsd",)))
 _add(FigureSpec("generator-gradients", "Saturating vs non-saturating generator gradients",
-                "gan-theory", ("vanishing-gradient", "ns-gradient"),
-                gan_theory.draw_generator_gradients))
+                "gan-theory", ("vanishing-gradient", "ns-gradient"), **TORCH))
 _add(FigureSpec("dirac-gan", "Dirac-GAN trajectories of every training method",
-                "gan-theory", ("dirac-eigenvalues", "dirac-dynamics"), toy.draw_dirac,
-                needs_torch=True))
+                "gan-theory", ("dirac-eigenvalues", "dirac-dynamics")))
 # -- divergences ---------------------------------------------------------------------------
 _add(FigureSpec("kl-mle", "Maximum likelihood is KL minimisation", "divergences",
-                ("kl-mle", "gibbs"), divergence.draw_kl_mle))
+                ("kl-mle", "gibbs")))
 _add(FigureSpec("gaussian-kl-surface", "The Gaussian KL surface and its gradient field",
-                "divergences", ("gaussian-kl", "vae-kl"), divergence.draw_gaussian_kl_surface))
+                "divergences", ("gaussian-kl", "vae-kl")))
 _add(FigureSpec("forward-reverse-kl", "Forward vs reverse KL fits to two modes",
-                "divergences", ("mode-seeking",), divergence.draw_forward_reverse_kl))
+                "divergences", ("mode-seeking",)))
+_add(FigureSpec("divergence-zoo", "Every divergence of the core as two Gaussians separate",
+                "divergences", ("f-gan",)))
 # -- the toy lab ---------------------------------------------------------------------------
-_add(FigureSpec("toy-gan-ring", "A toy GAN on the ring: samples, D and D* over training",
-                "toy-lab", ("optimal-discriminator",), toy.draw_toy_gan("ring"),
-                needs_torch=True))
-_add(FigureSpec("toy-gan-grid", "A toy GAN on the grid: samples, D and D* over training",
-                "toy-lab", ("optimal-discriminator",), toy.draw_toy_gan("grid"),
-                needs_torch=True))
+_add(FigureSpec("algorithm-1", "Algorithm 1 in torch: a 1-D GAN, its D beside the exact D*",
+                "toy-lab", ("optimal-discriminator",), **TORCH))
 _add(FigureSpec("toy-gan-1d", "1-D GANs on two modes: collapse, and packing against it",
-                "toy-lab", ("optimal-discriminator", "mode-seeking"), toy.draw_toy_gan_1d,
-                needs_torch=True))
+                "toy-lab", ("mode-seeking",), **TORCH))
+_add(FigureSpec("toy-gan-ring", "Toy GANs on the ring and the grid: samples, D and D*",
+                "toy-lab", (), **TORCH))
 _add(FigureSpec("mode-collapse", "Mode collapse on the ring beside PacGAN's published rows",
-                "toy-lab", ("mode-seeking",), toy.draw_mode_collapse, needs_torch=True))
+                "toy-lab", ("mode-seeking",), **TORCH))
 _add(FigureSpec("saturation-toy", "The saturating generator gradient while D trains",
-                "toy-lab", ("vanishing-gradient",), toy.draw_saturation, needs_torch=True))
+                "toy-lab", ("vanishing-gradient",), **TORCH))
+_add(FigureSpec("wgan-vs-gan", "WGAN-GP vs GAN training curves on the ring", "toy-lab", (),
+                **TORCH))
+_add(FigureSpec("discriminator-losses", "Every discriminator loss and the function it learns",
+                "toy-lab", (), **TORCH))
 # -- VAEs ----------------------------------------------------------------------------------
-_add(FigureSpec("toy-vae-latent", "A 2-D VAE's latent space on the ring", "vae",
-                ("vae-kl",), toy.draw_toy_vae, needs_torch=True))
-_add(FigureSpec("vae-latent-size", "KL and reconstruction against latent size", "vae",
-                ("vae-kl",), toy.draw_vae_latent_size, needs_torch=True))
+_add(FigureSpec("vae-loss-curve", "A VAE's loss: reconstruction and KL over training", "vae",
+                ("vae-kl",), **TORCH))
+_add(FigureSpec("toy-vae-latent", "A 2-D VAE's latent space on the ring", "vae", (),
+                **TORCH))
+_add(FigureSpec("vae-latent-size", "KL and reconstruction against latent size", "vae", (),
+                **TORCH))
 # -- images --------------------------------------------------------------------------------
 _add(FigureSpec("image-training", "DCGAN on shapes: samples every N steps and loss curves",
-                "images", (), images.draw_image_training, needs_torch=True))
+                "images", (), **TORCH))
 _add(FigureSpec("latent-interpolation", "The four-corner latent interpolation grid (8 x 8)",
-                "images", (), images.draw_latent_interpolation, needs_torch=True))
+                "images", (), **TORCH))
 _add(FigureSpec("cgan-class-grid", "The conditional GAN's class grid", "images", (),
-                images.draw_cgan_class_grid, needs_torch=True))
-_add(FigureSpec("wgan-vs-gan", "WGAN-GP vs GAN training curves", "images", (),
-                images.draw_wgan_vs_gan, needs_torch=True))
+                **TORCH))
 
 
 def make(out: str | Path, names: Sequence[str] | str | None = None, fast: bool = True,
          progress: bool = True) -> list[Path]:
-    """Write figures into ``out``.
+    """Run the gallery examples and write their figures into ``out``.
 
     Parameters
     ----------
@@ -109,8 +116,8 @@ def make(out: str | Path, names: Sequence[str] | str | None = None, fast: bool =
     names : sequence of str, optional
         Names of :data:`FIGURES` (all by default, in gallery order).
     fast : bool
-        Small runs (the whole set in a few minutes on a CPU); ``False`` for the experiments'
-        real sizes.
+        The examples' default sizes (seconds each on a CPU); ``False`` for the experiments'
+        real sizes (``GANTHEORY_FULL=1``).
     progress : bool
         Print one line per figure with its time.
 
@@ -132,27 +139,3 @@ def make(out: str | Path, names: Sequence[str] | str | None = None, fast: bool =
     ValueError: unknown figure(s): no-such-figure; the figures are: optimal-discriminator, ...
     """
     return make_figures(FIGURES, out, names, fast=fast, progress=progress)
-
-
-def draw(name: str, out: str | Path, fast: bool = True) -> list[Any]:
-    """Write one figure's files into ``out`` and return its matplotlib figures, open.
-
-    For a gallery script or a notebook: sphinx-gallery shows the figures left open. Plots
-    saved by the toy lab come back as figures showing their PNG; a GIF is written, not
-    shown.
-
-    Parameters
-    ----------
-    name : str
-        A name of :data:`FIGURES`.
-    out : str or Path
-        Output folder.
-    fast : bool
-        As in :func:`make`.
-
-    Returns
-    -------
-    list of matplotlib.figure.Figure
-    """
-    (spec,) = FIGURES.select([name])
-    return spec.figures(out, fast)

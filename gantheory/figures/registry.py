@@ -1,31 +1,44 @@
-r"""The registry of figures: what each one shows, the theorems it illustrates, how it is made.
+r"""The registry of figures: what each one shows, the theorems it illustrates, which example
+draws it.
 
 A figure is a :class:`FigureSpec`: a kebab-case ``name``, a ``title``, a ``topic``, the keys of
-the ``gantheory verify`` theorems it illustrates, and a ``draw`` function. ``draw(out_dir,
-fast)`` returns a list whose items are either
+the ``gantheory verify`` theorems it illustrates, and whether its example trains a network
+(``needs_torch``). The figure is drawn by one gallery example, ``demos/plot_<name>.py``: the
+example is the only code of the figure. :meth:`FigureSpec.write` runs that script in a fresh
+Python process with matplotlib's non-interactive backend (:mod:`gantheory.figures.runner`) and
+saves every figure it leaves open as ``<name>.png``, ``<name>-2.png``, ...; :func:`make_figures`
+writes several.
 
-* an open :class:`matplotlib.figure.Figure` whose label (:meth:`~matplotlib.figure.Figure.
-  set_label`) is the file stem: :func:`write` saves it as ``out_dir/<label>.png``; or
-* a :class:`~pathlib.Path` of a file the function wrote itself (the toy-lab plots of
-  :mod:`gantheory.toylab.plots` save as they draw, and the animated GIF).
-
-:meth:`FigureSpec.write` is the ``(out_dir, fast) -> list[Path]`` function of an entry;
-:func:`make` runs several; :func:`draw` returns open figures for a gallery script or a
-notebook (files written by the toy lab come back as figures showing the PNG).
+Size: every example runs at a small, stated size by default (seconds on a CPU); with the
+environment variable :data:`FULL_ENV` set to ``1`` (``fast=False`` here, ``gantheory figures
+--full``) it runs at its experiment's real size.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 #: The topics, in the order the gallery lists them.
-TOPICS = ("gan-theory", "divergences", "vae", "toy-lab", "images")
+TOPICS = ("gan-theory", "divergences", "toy-lab", "vae", "images")
 
-DrawFunction = Callable[[Path, bool], list[Any]]
+#: The environment variable that asks the examples for their full size (``1``).
+FULL_ENV = "GANTHEORY_FULL"
+
+
+def demos_folder() -> Path:
+    """The folder of the gallery examples: ``$GANTHEORY_DEMOS``, else ``demos/`` beside the
+    package (a source checkout or an editable install).
+    """
+    override = os.environ.get("GANTHEORY_DEMOS")
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "demos"
 
 
 @dataclass(frozen=True)
@@ -35,8 +48,8 @@ class FigureSpec:
     Attributes
     ----------
     name : str
-        Kebab-case name; files start with it and ``demos/plot_<name>.py`` (dashes as
-        underscores) shows it.
+        Kebab-case name; the files start with it and ``demos/plot_<name>.py`` (dashes as
+        underscores) draws it.
     title : str
         A one-line title.
     topic : str
@@ -44,18 +57,14 @@ class FigureSpec:
     theorems : tuple of str
         Keys of :data:`gantheory.theorems.catalogue.CATALOGUE` the figure illustrates (may be
         empty for a pure experiment).
-    draw : callable
-        ``draw(out_dir, fast)``: a list of open figures (labelled with their file stems) and
-        paths of files already written (see the module docstring).
     needs_torch : bool
-        Whether ``draw`` trains or loads a network (torch is imported inside it, lazily).
+        Whether the example imports torch (it trains or builds a network).
     """
 
     name: str
     title: str
     topic: str
-    theorems: tuple[str, ...]
-    draw: DrawFunction
+    theorems: tuple[str, ...] = ()
     needs_torch: bool = False
 
     def __post_init__(self) -> None:
@@ -70,88 +79,65 @@ class FigureSpec:
         """The file name of this figure's gallery script, ``plot_<name>.py``."""
         return "plot_" + self.name.replace("-", "_") + ".py"
 
+    @property
+    def script(self) -> Path:
+        """The path of the gallery script (:func:`demos_folder` / :attr:`demo`)."""
+        return demos_folder() / self.demo
+
     def write(self, out_dir: str | Path, fast: bool = True) -> list[Path]:
-        """Make the figure's files in ``out_dir`` and close the figures.
+        """Run the example and save the figures it draws in ``out_dir``.
 
         Parameters
         ----------
         out_dir : str or Path
             Folder (made if missing).
         fast : bool
-            Small sizes (seconds to a minute on a laptop CPU) instead of the experiment's.
+            The example's default, small size; ``False`` sets :data:`FULL_ENV` for the
+            experiment's real size.
 
         Returns
         -------
         list of Path
-            The files written: PNGs, and a GIF where the figure animates.
+            The PNGs written, ``<name>.png`` first.
+
+        Raises
+        ------
+        FileNotFoundError
+            If the script is not there (an installed package without its ``demos/``).
+        RuntimeError
+            If the script fails; the message ends with its error output.
         """
-        import matplotlib.pyplot as plt
-
-        outputs = self._outputs(Path(out_dir), fast)
-        paths = []
-        for item in outputs:
-            if isinstance(item, Path):
-                paths.append(item)
-            else:
-                paths.append(save_open(item, Path(out_dir)))
-                plt.close(item)
-        return paths
-
-    def figures(self, out_dir: str | Path, fast: bool = True) -> list[Any]:
-        """Make the files, as :meth:`write` does, and return the figures open.
-
-        Figures drawn here stay open; a PNG written by the toy lab comes back as a new
-        figure that shows it (:func:`show_png`); a GIF is written but not shown.
-        """
-        outputs = self._outputs(Path(out_dir), fast)
-        figs = []
-        for item in outputs:
-            if isinstance(item, Path):
-                if item.suffix == ".png":
-                    figs.append(show_png(item))
-            else:
-                save_open(item, Path(out_dir))
-                figs.append(item)
-        return figs
-
-    def _outputs(self, out_dir: Path, fast: bool) -> list[Any]:
-        from gantheory import plotting
-
-        out_dir.mkdir(parents=True, exist_ok=True)
-        plotting.use_style()
-        outputs = list(self.draw(out_dir, bool(fast)))
-        for item in outputs:
-            if not isinstance(item, Path) and not _label(item):
-                raise RuntimeError(f"figure {self.name!r} drew a figure with no label")
-        return outputs
+        return run_example(self.script, out_dir, self.name, full=not fast)["files"]
 
 
-def _label(fig: Any) -> str:
-    return str(fig.get_label() or "")
+def run_example(script: str | Path, out_dir: str | Path, stem: str, *, full: bool = False,
+                timeout: float | None = None) -> dict:
+    """Run a gallery script in a fresh process with the Agg backend; save its open figures.
 
-
-def save_open(fig: Any, out_dir: Path) -> Path:
-    """Save ``fig`` as ``out_dir/<its label>.png`` and leave it open."""
-    path = Path(out_dir) / f"{_label(fig)}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
-
-
-def show_png(path: str | Path) -> Any:
-    """A new figure showing the image file ``path`` at its own size, without axes."""
-    import matplotlib.image as mpimg
-    import matplotlib.pyplot as plt
-
-    image = mpimg.imread(str(path))
-    dpi = 110
-    height, width = image.shape[:2]
-    fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.imshow(image)
-    ax.set_axis_off()
-    fig.set_label(Path(path).stem)
-    return fig
+    Returns the runner's report: ``files`` (list of Path, ``out_dir/<stem>.png``,
+    ``<stem>-2.png``, ...), ``torch`` (whether the script imported torch), ``seconds``.
+    The script runs in a temporary working folder, with ``plt.show`` a no-op.
+    """
+    script = Path(script).resolve()
+    if not script.is_file():
+        raise FileNotFoundError(
+            f"{script} not found: the figures are drawn by the gallery scripts of a source "
+            "checkout (set GANTHEORY_DEMOS to their folder)")
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "MPLBACKEND": "Agg", FULL_ENV: "1" if full else "0"}
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    with tempfile.TemporaryDirectory(prefix="gantheory-example-") as cwd:
+        proc = subprocess.run(
+            [sys.executable, "-m", "gantheory.figures.runner", str(script), str(out_dir), stem],
+            cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{script.name} failed (exit {proc.returncode}):\n"
+                           f"{proc.stderr[-4000:]}")
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report["files"] = [Path(p) for p in report["files"]]
+    return report
 
 
 class Registry(dict):

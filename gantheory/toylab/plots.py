@@ -12,9 +12,10 @@ r"""The toy lab's figures: one plot function per figure.
 :func:`plot_vae_latent_size`       the ELBO terms of toy VAEs against latent size
 =================================  ==========================================================
 
-They draw what the experiments of :mod:`gantheory.toylab.experiments` return and save it to
-``path`` (:func:`plot_vae_latent_size` returns its open figure). This is the only toy-lab
-module that imports matplotlib (through :mod:`gantheory.plotting`).
+They draw what the experiments of :mod:`gantheory.toylab.experiments` return. Given a
+``path`` they save the figure there, close it and return the path (what ``gantheory toy``
+does); without one they return the open figure (what a gallery example or a notebook
+does). This is the only toy-lab module that imports matplotlib.
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ from gantheory.toylab.reporting import PUBLISHED
 from gantheory.toylab.vae import VAERun
 
 
-def plot_samples(runs: dict[str, GANRun], path: Path, n_seeds: int = 3) -> Path:
+def _finish(fig: Figure, path: Path | None) -> Path | Figure:
+    """Save ``fig`` to ``path`` and close it, returning the path; or return ``fig`` open."""
+    return fig if path is None else plotting.save(fig, path)
+
+
+def plot_samples(runs: dict[str, GANRun], path: Path | None = None,
+                 n_seeds: int = 3) -> Path | Figure:
     """Final samples of the first seeds of every method over the target's means."""
     methods = list(runs)
     n_cols = min(n_seeds, min(r.n_seeds for r in runs.values()))
@@ -67,10 +74,11 @@ def plot_samples(runs: dict[str, GANRun], path: Path, n_seeds: int = 3) -> Path:
             if i == 0:
                 ax.set_title(f"seed {run.seeds[j]}")
     fig.suptitle("generator samples (orange) and data means (x)")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
-def plot_mode_bars(rows: Sequence[MethodRow], target_name: str, path: Path) -> Path:
+def plot_mode_bars(rows: Sequence[MethodRow], target_name: str,
+                   path: Path | None = None) -> Path | Figure:
     """Bar charts of modes, high quality and reverse KL with error bars and published rows."""
     fig, axes = plotting.figure(1, 3, size=(3.6, 3.0), layout="constrained")
     names = [r.method for r in rows]
@@ -98,7 +106,7 @@ def plot_mode_bars(rows: Sequence[MethodRow], target_name: str, path: Path) -> P
     fig.suptitle(f"mode collapse on the {target_name}: mean ± s.e. over "
                  f"{'/'.join(map(str, seeds))} seeds, {'/'.join(map(str, steps))} steps "
                  "(PacGAN: 10 trials, ~400k steps)")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
 def _evolution_frames(run: GANRun, seed_index: int
@@ -128,7 +136,8 @@ def _square_axes(ax, box: tuple[float, float, float, float]) -> None:
     ax.set_aspect("equal")
 
 
-def plot_evolution(run: GANRun, path: Path, seed_index: int = 0) -> Path:
+def plot_evolution(run: GANRun, path: Path | None = None,
+                   seed_index: int = 0) -> Path | Figure:
     """Snapshots of one seed: samples over the data, D on a grid, and the KDE-estimated D*."""
     frames = list(_evolution_frames(run, seed_index))
     box = view_box(run.target)
@@ -151,7 +160,7 @@ def plot_evolution(run: GANRun, path: Path, seed_index: int = 0) -> Path:
     axes[0][0].set_ylabel("samples")
     fig.colorbar(im, ax=axes[1:, -1].tolist(), shrink=0.8)
     fig.suptitle(f"{run.config.loss} GAN, seed {run.seeds[seed_index]}")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
 def animate_evolution(run: GANRun, path: Path, seed_index: int = 0) -> Path:
@@ -190,7 +199,8 @@ def animate_evolution(run: GANRun, path: Path, seed_index: int = 0) -> Path:
     return path
 
 
-def plot_one_d(runs: dict[str, GANRun], path: Path, seed_index: int | None = None) -> Path:
+def plot_one_d(runs: dict[str, GANRun], path: Path | None = None,
+               seed_index: int | None = None) -> Path | Figure:
     """Histograms of one seed's generator over training against the data density, with D
     and the KDE-estimated D*; by default the seed that collapses most in the first setting.
     """
@@ -229,10 +239,11 @@ def plot_one_d(runs: dict[str, GANRun], path: Path, seed_index: int | None = Non
         ax.set_xlabel("x")
     fig.suptitle(f"1-D GAN, seed {runs[names[0]].seeds[seed_index]}: generator histogram and "
                  "data density (left axis), D and D* (right axis)")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
-def plot_saturation(records: list[dict[str, float]], path: Path) -> Path:
+def plot_saturation(records: list[dict[str, float]],
+                    path: Path | None = None) -> Path | Figure:
     """Gradient norms of both generator objectives against discriminator steps."""
     fig, axes = plotting.figure(1, 2, size=(3.4, 2.6))
     k = [max(r["d_steps"], 0.5) for r in records]
@@ -247,11 +258,11 @@ def plot_saturation(records: list[dict[str, float]], path: Path) -> Path:
     axes[0][1].set_xlabel("discriminator steps")
     axes[0][1].set_ylabel("mean D(G(z))")
     fig.suptitle("vanishing generator gradient at the start of training")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
-def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
-               start: tuple[float, float] = (1.0, 1.0)) -> Path:
+def plot_dirac(path: Path | None = None, step: float = 0.1, n_steps: int = 600,
+               start: tuple[float, float] = (1.0, 1.0)) -> Path | Figure:
     """The vector field of every method with its simultaneous and alternating trajectories.
 
     ``n_steps`` steps from ``start`` are drawn (far enough out to be seen). Each legend gives
@@ -260,7 +271,6 @@ def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
     (0.1, 0.1)). From a distant start the GAN's saturating :math:`f'` slows the outward
     spiral of simultaneous steps so much that a few hundred steps of it look like a cycle.
     """
-    from gantheory import plotting
     methods = dirac.METHODS
     verdicts = {row["method"]: row for row in dirac.behaviour_table(step)}
     fig, axes = plotting.figure(2, 3, size=(2.8, 3.0), layout="constrained")
@@ -285,10 +295,11 @@ def plot_dirac(path: Path, step: float = 0.1, n_steps: int = 600,
         ax.legend(loc="lower left", fontsize=6)
     fig.suptitle(f"Dirac-GAN: gradient fields and {n_steps} steps of size {step} from {start}; "
                  "legends: the verdict near the equilibrium (4,000 steps from (0.1, 0.1))")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
-def plot_vae(run: VAERun, path: Path, seed_index: int = 0) -> Path:
+def plot_vae(run: VAERun, path: Path | None = None,
+             seed_index: int = 0) -> Path | Figure:
     """Data vs VAE samples, the encoder's means of data coloured by mode, decoded latent grid."""
     target = run.target
     box = view_box(target)
@@ -323,7 +334,7 @@ def plot_vae(run: VAERun, path: Path, seed_index: int = 0) -> Path:
     for a in (axes[0][0], axes[0][2]):  # data space; the latent panel keeps its own scale
         a.set_aspect("equal")
     fig.suptitle(f"toy VAE (2-D latent), seed {run.seeds[seed_index]}")
-    return plotting.save(fig, path)
+    return _finish(fig, path)
 
 
 def plot_vae_latent_size(latent_dims: Sequence[int], terms: dict[str, np.ndarray],
