@@ -32,7 +32,7 @@ from gantheory import losses
 from gantheory.distributions import GaussianMixture
 from gantheory.toyconfig import GANConfig
 from gantheory.toylab.data import MixtureSampler
-from gantheory.toylab.nets import StackedMLP
+from gantheory.toylab.nets import StackedMLP, flatten
 from gantheory.toylab.optim import StackedAdam, StackedSGD
 
 _D_LOSS = {
@@ -196,6 +196,16 @@ class GANTrainer:
         Per-seed learning rates (default: the config's, for all seeds).
     noise_seed : int
         Seed of the shared random stream from which :meth:`draw_noise` draws every step's noise.
+    dtype : torch.dtype
+        Floating-point type of the networks, optimiser states and noise (default float32;
+        float64 for the tests that compare trajectories to rounding).
+
+    Notes
+    -----
+    The parameters of each network are the views of one ``(M, P)`` buffer
+    (:func:`~gantheory.toylab.nets.flatten`), so an optimiser step is a few operations on two
+    buffers whatever the depth; the discriminator judges real and generated inputs in one pass
+    (one matrix product per layer for both).
 
     Examples
     --------
@@ -209,12 +219,15 @@ class GANTrainer:
 
     def __init__(self, config: GANConfig, target: GaussianMixture, seeds: Sequence[int], *,
                  device: str | torch.device = "cpu", lr_g=None, lr_d=None,
-                 noise_seed: int = 0) -> None:
+                 noise_seed: int = 0, dtype: torch.dtype = torch.float32) -> None:
         if not isinstance(config, GANConfig):
             raise TypeError(f"config must be a GANConfig; got {type(config).__name__}")
         self.config = config
         self.device = torch.device(device)
-        self.sampler = MixtureSampler(target, self.device)
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64; got {dtype!r}")
+        self.dtype = dtype
+        self.sampler = MixtureSampler(target, self.device, dtype)
         self.target = target
         self.seeds = list(seeds)
         dim = target.dim
@@ -225,9 +238,11 @@ class GANTrainer:
                                         config.d_activation, config.d_pieces)
         # The generator's seed stream is the seed; the discriminator's is offset so the two
         # networks of one seed are not drawn from one stream.
-        self.g_params = self.generator.init(self.seeds, device=self.device)
-        self.d_params = self.discriminator.init([s + 1_000_003 for s in self.seeds],
-                                                device=self.device)
+        self.g_flat, self.g_params = flatten(
+            self.generator.init(self.seeds, device=self.device, dtype=dtype))
+        self.d_flat, self.d_params = flatten(
+            self.discriminator.init([s + 1_000_003 for s in self.seeds], device=self.device,
+                                    dtype=dtype))
         lr_g = config.lr_g if lr_g is None else lr_g
         lr_d = config.lr_d if lr_d is None else lr_d
         if config.optimizer == "adam":
@@ -244,7 +259,7 @@ class GANTrainer:
         """The randomness of the next step, for all seeds, from the shared stream."""
         cfg, m = self.config, len(self.seeds)
         n = cfg.batch_size * cfg.pack
-        kw = {"generator": self.rng, "device": self.device}
+        kw = {"generator": self.rng, "device": self.device, "dtype": self.dtype}
         z_d = torch.randn(cfg.d_steps, m, n, cfg.latent_dim, **kw)
         real = self.sampler.sample((cfg.d_steps, m, n), self.rng)
         z_g = torch.randn(m, n, cfg.latent_dim, **kw)
@@ -287,8 +302,10 @@ class GANTrainer:
         if noise is not None and std > 0:
             real, fake = real + std * noise[0], fake + std * noise[1]
         real_in, fake_in = self._pack(real), self._pack(fake)  # (M, N, m d)
-        real_logits = self.discriminator.apply(d_params, real_in)[..., 0]  # (M, N)
-        fake_logits = self.discriminator.apply(d_params, fake_in)[..., 0]
+        n = real_in.shape[1]
+        # one pass for both halves: per seed, rows of a matrix product do not mix
+        logits = self.discriminator.apply(d_params, torch.cat([real_in, fake_in], 1))[..., 0]
+        real_logits, fake_logits = logits[:, :n], logits[:, n:]  # (M, N) each
         # check_finite=False: a diverging seed must not stop the others (its losses are kept
         # per seed and reported), and a check per loss would synchronise a GPU every step.
         terms = _D_LOSS[cfg.loss](real_logits.reshape(-1), fake_logits.reshape(-1),
@@ -356,20 +373,13 @@ class GANTrainer:
                 fake = self.generator.apply(self.g_params, noise.z_d[j])
             nd = None if noise.noise_d is None else noise.noise_d[j]
             d_seed, total = self.d_objective(self.d_params, noise.real[j], fake, nd)
-            grads = torch.autograd.grad(total, self.d_params)
-            for p, g in zip(self.d_params, grads, strict=True):
-                p.grad = g
-            self.d_opt.step()
+            self.d_opt.step(torch.autograd.grad(total, self.d_params))
             if cfg.weight_clip is not None:
                 with torch.no_grad():
-                    for p in self.d_params:
-                        p.clamp_(-cfg.weight_clip, cfg.weight_clip)
+                    self.d_flat.clamp_(-cfg.weight_clip, cfg.weight_clip)
         g_seed, total = self.g_objective(self.g_params, self.d_params, noise.z_g, noise.real_g,
                                          noise.noise_g)
-        grads = torch.autograd.grad(total, self.g_params)
-        for p, g in zip(self.g_params, grads, strict=True):
-            p.grad = g
-        self.g_opt.step()
+        self.g_opt.step(torch.autograd.grad(total, self.g_params))
         self.step_count += 1
         return d_seed, g_seed
 
