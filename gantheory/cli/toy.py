@@ -17,6 +17,11 @@ from gantheory.toyconfig import EXPERIMENTS, METHODS, TARGETS
 
 #: Every method of the mode-collapse experiment.
 ALL_METHODS = "all"
+#: Default steps between checkpoints of ``gantheory toy modes``.
+CHECKPOINT_EVERY = 500
+#: The defaults of the ``modes`` flags that a resumed run takes from its saved settings.
+MODES_DEFAULTS = {"target": "ring", "seeds": 10, "steps": 3000, "snapshots": 6,
+                  "device": "cpu", "checkpoint_every": CHECKPOINT_EVERY}
 
 
 def add_parser(sub) -> None:
@@ -32,6 +37,13 @@ def add_parser(sub) -> None:
         parsers[name].add_argument("--target", default="ring", choices=tuple(TARGETS),
                                    help="the 2-D target (default ring)")
     parsers["modes"].add_argument(
+        "--resume", action="store_true",
+        help="continue the run in --out from its checkpoints, with its saved settings (a flag "
+             "given again must agree with them; --steps may grow)")
+    parsers["modes"].add_argument(
+        "--checkpoint-every", type=positive, default=None, metavar="N",
+        help=f"save each method's state every N steps (default {CHECKPOINT_EVERY})")
+    parsers["modes"].add_argument(
         "--method", nargs="+", default=[ALL_METHODS], metavar="NAME",
         choices=(*METHODS, ALL_METHODS),
         help=f"methods to compare, or {ALL_METHODS} (default): {', '.join(METHODS)}")
@@ -45,6 +57,9 @@ def add_parser(sub) -> None:
         parsers[name].add_argument("--snapshots", type=positive, default=6,
                                    help="snapshots kept over training, incl. the start "
                                         "(default 6)")
+    # modes: a flag not given is None, so that --resume can tell it from a default
+    parsers["modes"].set_defaults(target=None, seeds=None, steps=None, snapshots=None,
+                                  method=None)
     for name, parser in parsers.items():
         parser.add_argument("--out", default="toy-results",
                             help="output folder (default toy-results)")
@@ -53,6 +68,7 @@ def add_parser(sub) -> None:
         if name in ("modes", "vae", "one-d"):
             parser.add_argument("--quiet", action="store_true", help="no progress bars")
         parser.set_defaults(run=run)
+    parsers["modes"].set_defaults(device=None)
 
 
 def _methods(chosen: list[str]) -> list[str]:
@@ -69,23 +85,88 @@ def _check_out(out: str) -> None:
         raise UsageError(f"--out {out!r} exists and is not a folder")
 
 
+def _modes_settings(args: argparse.Namespace) -> None:
+    """Fill the ``modes`` flags not given: from the saved run with --resume, else defaults.
+
+    With --resume a flag given again must agree with the saved value (``--steps`` may grow);
+    otherwise it is an error that names both.
+    """
+    given = {"target": args.target, "seeds": args.seeds, "steps": args.steps,
+             "snapshots": args.snapshots, "device": args.device,
+             "checkpoint_every": args.checkpoint_every,
+             "methods": None if args.method is None else _methods(args.method)}
+    if not args.resume:
+        for name, default in MODES_DEFAULTS.items():
+            if given[name] is None:
+                setattr(args, name, default)
+        args.methods = given["methods"] or list(METHODS)
+        return
+    from gantheory.toylab.runner import RUN_FILE, read_run_settings
+
+    saved = read_run_settings(args.out)
+    if saved is None:
+        raise UsageError(f"--resume: {args.out!r} holds no run to resume ({RUN_FILE} is "
+                         f"missing)")
+    if saved.get("experiment") != "modes":
+        raise UsageError(f"--resume: the run in {args.out!r} is not a modes run")
+    for name in ("target", "seeds", "steps", "snapshots", "device", "checkpoint_every",
+                 "methods"):
+        value = given[name]
+        flag = "--method" if name == "methods" else "--" + name.replace("_", "-")
+        if value is None:
+            value = saved[name]
+        elif name == "steps" and value < saved[name]:
+            raise UsageError(f"--steps {value} is fewer than the saved run's {saved[name]}: "
+                             f"steps may only grow")
+        elif name not in ("steps", "checkpoint_every") and value != saved[name]:
+            shown = " ".join(value) if name == "methods" else value
+            was = " ".join(saved[name]) if name == "methods" else saved[name]
+            raise UsageError(f"{flag} {shown} contradicts the saved run's {was} "
+                             f"(in {args.out})")
+        setattr(args, name, value)
+
+
+def _fast_cpu_settings() -> None:
+    """Before torch loads: idle OpenMP threads sleep instead of spinning, unless the user
+    chose (OMP_WAIT_POLICY); freed memory stays in the process (:mod:`gantheory.toylab.cpu`).
+
+    Spinning threads are the OpenMP default; on a machine whose cores are shared with other
+    work, a spinning thread takes a core from the thread that has the work (measured: the
+    ring GAN at 2 threads ran 3.5 times slower spinning than sleeping with 5 other processes
+    on 2 cores, ``benchmarks/README.md``).
+    """
+    import os
+    import sys
+
+    if "torch" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from gantheory.toylab.cpu import keep_freed_memory
+
+    keep_freed_memory()
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the chosen toy-lab experiment and list what it wrote."""
     _check_out(args.out)
+    if args.experiment != "dirac":
+        _fast_cpu_settings()
+    if args.experiment == "modes":
+        _modes_settings(args)
     if args.experiment == "dirac":
         from gantheory.toylab import runner
 
         written = runner.run_dirac(out=args.out)
     else:
-        methods = _methods(args.method) if args.experiment == "modes" else []
         check_device(args.device)
         from gantheory.toylab import runner
 
         if args.experiment == "modes":
-            written = runner.run_modes(args.target, methods, seeds=args.seeds,
+            written = runner.run_modes(args.target, args.methods, seeds=args.seeds,
                                        steps=args.steps, n_snapshots=args.snapshots,
                                        out=args.out, device=args.device,
-                                       progress=not args.quiet)
+                                       progress=not args.quiet,
+                                       checkpoint_every=args.checkpoint_every,
+                                       resume=args.resume)
         elif args.experiment == "vae":
             written = runner.run_vae(args.target, seeds=args.seeds, steps=args.steps,
                                      out=args.out, device=args.device, progress=not args.quiet)

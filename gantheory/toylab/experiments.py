@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -93,10 +94,15 @@ def measure(run: GANRun, method: str, n_samples: int = PROTOCOL_N_SAMPLES,
 def mode_collapse(target_name: str = "ring", methods: Sequence[str] = tuple(METHODS),
                   seeds: int = 10, steps: int = 3000, *, base: GANConfig | None = None,
                   device: str = "cpu", snapshot_steps: Sequence[int] = (),
-                  progress: bool = True) -> tuple[list[MethodRow], dict[str, GANRun]]:
+                  progress: bool = True, checkpoint_dir: str | Path | None = None,
+                  checkpoint_every: int = 0, resume: bool = False
+                  ) -> tuple[list[MethodRow], dict[str, GANRun]]:
     """Train every method on the target over ``seeds`` seeds and measure mode collapse.
 
-    Returns the rows (one per method) and the runs (for figures).
+    Returns the rows (one per method) and the runs (for figures). With ``checkpoint_dir``,
+    each method's trainer is saved to ``<dir>/<target>_<method>.pt`` every
+    ``checkpoint_every`` steps and at its end; with ``resume``, a method whose checkpoint
+    exists continues from it (a finished one is not trained again).
     """
     target = target_named(target_name)
     box = view_box(target)
@@ -105,9 +111,17 @@ def mode_collapse(target_name: str = "ring", methods: Sequence[str] = tuple(METH
     for method in methods:
         config = method_config(method, base, steps=steps)
         trainer = GANTrainer(config, target, list(range(seeds)), device=device)
+        path = None
+        if checkpoint_dir is not None:
+            path = Path(checkpoint_dir) / f"{target_name}_{method}.pt"
+            if resume and path.exists():
+                trainer.load_checkpoint(path)
         if progress:
-            print(f"[{target_name}] {method}: {seeds} seeds x {steps} steps", flush=True)
-        run = trainer.run(snapshot_steps=snapshot_steps, grid=grid, progress=progress)
+            print(f"[{target_name}] {method}: {seeds} seeds x {steps} steps"
+                  + (f", resumed at step {trainer.step_count}" if trainer.step_count else ""),
+                  flush=True)
+        run = trainer.run(snapshot_steps=snapshot_steps, grid=grid, progress=progress,
+                          checkpoint=path, checkpoint_every=checkpoint_every)
         rows.append(measure(run, method))
         runs[method] = run
     return rows, runs

@@ -20,9 +20,13 @@ Shapes: ``M`` seeds, ``N`` = ``batch_size`` discriminator inputs per seed, ``m``
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -32,8 +36,46 @@ from gantheory import losses
 from gantheory.distributions import GaussianMixture
 from gantheory.toyconfig import GANConfig
 from gantheory.toylab.data import MixtureSampler
-from gantheory.toylab.nets import StackedMLP
+from gantheory.toylab.nets import StackedMLP, flatten
 from gantheory.toylab.optim import StackedAdam, StackedSGD
+
+#: Version of the checkpoint layout of :meth:`GANTrainer.state_dict`.
+CHECKPOINT_FORMAT = 1
+#: Prefix and suffix of the temporary files of :func:`save_atomic`.
+TMP_PREFIX, TMP_SUFFIX = ".", ".tmp"
+
+
+def save_atomic(obj: object, path: str | Path) -> Path:
+    """:func:`torch.save` ``obj`` to ``path`` through a temporary file in the same folder and
+    :func:`os.replace`: readers see the old file or the new one, never a part.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX + path.name + ".",
+                               suffix=TMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            torch.save(obj, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Delete the temporary files that an interrupted :func:`save_atomic` left in ``folder``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stale = [p for p in folder.iterdir()
+             if p.name.startswith(TMP_PREFIX) and p.name.endswith(TMP_SUFFIX) and p.is_file()]
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
+
 
 _D_LOSS = {
     "minimax": losses.minimax_d_loss,
@@ -196,6 +238,16 @@ class GANTrainer:
         Per-seed learning rates (default: the config's, for all seeds).
     noise_seed : int
         Seed of the shared random stream from which :meth:`draw_noise` draws every step's noise.
+    dtype : torch.dtype
+        Floating-point type of the networks, optimiser states and noise (default float32;
+        float64 for the tests that compare trajectories to rounding).
+
+    Notes
+    -----
+    The parameters of each network are the views of one ``(M, P)`` buffer
+    (:func:`~gantheory.toylab.nets.flatten`), so an optimiser step is a few operations on two
+    buffers whatever the depth; the discriminator judges real and generated inputs in one pass
+    (one matrix product per layer for both).
 
     Examples
     --------
@@ -209,12 +261,15 @@ class GANTrainer:
 
     def __init__(self, config: GANConfig, target: GaussianMixture, seeds: Sequence[int], *,
                  device: str | torch.device = "cpu", lr_g=None, lr_d=None,
-                 noise_seed: int = 0) -> None:
+                 noise_seed: int = 0, dtype: torch.dtype = torch.float32) -> None:
         if not isinstance(config, GANConfig):
             raise TypeError(f"config must be a GANConfig; got {type(config).__name__}")
         self.config = config
         self.device = torch.device(device)
-        self.sampler = MixtureSampler(target, self.device)
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64; got {dtype!r}")
+        self.dtype = dtype
+        self.sampler = MixtureSampler(target, self.device, dtype)
         self.target = target
         self.seeds = list(seeds)
         dim = target.dim
@@ -225,9 +280,11 @@ class GANTrainer:
                                         config.d_activation, config.d_pieces)
         # The generator's seed stream is the seed; the discriminator's is offset so the two
         # networks of one seed are not drawn from one stream.
-        self.g_params = self.generator.init(self.seeds, device=self.device)
-        self.d_params = self.discriminator.init([s + 1_000_003 for s in self.seeds],
-                                                device=self.device)
+        self.g_flat, self.g_params = flatten(
+            self.generator.init(self.seeds, device=self.device, dtype=dtype))
+        self.d_flat, self.d_params = flatten(
+            self.discriminator.init([s + 1_000_003 for s in self.seeds], device=self.device,
+                                    dtype=dtype))
         lr_g = config.lr_g if lr_g is None else lr_g
         lr_d = config.lr_d if lr_d is None else lr_d
         if config.optimizer == "adam":
@@ -236,15 +293,20 @@ class GANTrainer:
         else:
             self.g_opt = StackedSGD(self.g_params, lr_g, config.momentum)
             self.d_opt = StackedSGD(self.d_params, lr_d, config.momentum)
-        self.rng = torch.Generator(device=self.device).manual_seed(noise_seed)
+        self.noise_seed = int(noise_seed)
+        self.rng = torch.Generator(device=self.device).manual_seed(self.noise_seed)
         self.step_count = 0
+        self.d_hist: torch.Tensor | None = None  # (steps, M) losses, filled up to step_count
+        self.g_hist: torch.Tensor | None = None
+        self.snapshots: list[Snapshot] = []
+        self.seconds = 0.0  # training time so far, over all sessions
 
     # -- noise -------------------------------------------------------------------------------
     def draw_noise(self) -> StepNoise:
         """The randomness of the next step, for all seeds, from the shared stream."""
         cfg, m = self.config, len(self.seeds)
         n = cfg.batch_size * cfg.pack
-        kw = {"generator": self.rng, "device": self.device}
+        kw = {"generator": self.rng, "device": self.device, "dtype": self.dtype}
         z_d = torch.randn(cfg.d_steps, m, n, cfg.latent_dim, **kw)
         real = self.sampler.sample((cfg.d_steps, m, n), self.rng)
         z_g = torch.randn(m, n, cfg.latent_dim, **kw)
@@ -287,8 +349,10 @@ class GANTrainer:
         if noise is not None and std > 0:
             real, fake = real + std * noise[0], fake + std * noise[1]
         real_in, fake_in = self._pack(real), self._pack(fake)  # (M, N, m d)
-        real_logits = self.discriminator.apply(d_params, real_in)[..., 0]  # (M, N)
-        fake_logits = self.discriminator.apply(d_params, fake_in)[..., 0]
+        n = real_in.shape[1]
+        # one pass for both halves: per seed, rows of a matrix product do not mix
+        logits = self.discriminator.apply(d_params, torch.cat([real_in, fake_in], 1))[..., 0]
+        real_logits, fake_logits = logits[:, :n], logits[:, n:]  # (M, N) each
         # check_finite=False: a diverging seed must not stop the others (its losses are kept
         # per seed and reported), and a check per loss would synchronise a GPU every step.
         terms = _D_LOSS[cfg.loss](real_logits.reshape(-1), fake_logits.reshape(-1),
@@ -356,28 +420,23 @@ class GANTrainer:
                 fake = self.generator.apply(self.g_params, noise.z_d[j])
             nd = None if noise.noise_d is None else noise.noise_d[j]
             d_seed, total = self.d_objective(self.d_params, noise.real[j], fake, nd)
-            grads = torch.autograd.grad(total, self.d_params)
-            for p, g in zip(self.d_params, grads, strict=True):
-                p.grad = g
-            self.d_opt.step()
+            self.d_opt.step(torch.autograd.grad(total, self.d_params))
             if cfg.weight_clip is not None:
                 with torch.no_grad():
-                    for p in self.d_params:
-                        p.clamp_(-cfg.weight_clip, cfg.weight_clip)
+                    self.d_flat.clamp_(-cfg.weight_clip, cfg.weight_clip)
         g_seed, total = self.g_objective(self.g_params, self.d_params, noise.z_g, noise.real_g,
                                          noise.noise_g)
-        grads = torch.autograd.grad(total, self.g_params)
-        for p, g in zip(self.g_params, grads, strict=True):
-            p.grad = g
-        self.g_opt.step()
+        self.g_opt.step(torch.autograd.grad(total, self.g_params))
         self.step_count += 1
         return d_seed, g_seed
 
     def run(self, *, snapshot_steps: Sequence[int] = (), n_snapshot: int = 2500,
             grid: np.ndarray | None = None, progress: bool = True,
             noise: Callable[[int], StepNoise] | None = None,
-            callback: Callable[[GANTrainer, int], None] | None = None) -> GANRun:
-        """Train for ``config.steps`` generator steps.
+            callback: Callable[[GANTrainer, int], None] | None = None,
+            checkpoint: str | Path | None = None, checkpoint_every: int = 0) -> GANRun:
+        """Train until ``config.steps`` generator steps are done (from the start, or from
+        where a restored checkpoint left off).
 
         Parameters
         ----------
@@ -388,40 +447,174 @@ class GANTrainer:
         grid : numpy.ndarray, shape (P, d), optional
             Points at which snapshots also record the discriminator's outputs.
         progress : bool
-            Show a progress bar.
+            Show a progress bar (seed-steps per second and the time left).
         noise : callable, optional
             ``noise(step) -> StepNoise``; default :meth:`draw_noise`. Pass one to replay the
             same randomness, e.g. for one seed of a batch.
         callback : callable, optional
             Called as ``callback(trainer, step)`` after each step.
+        checkpoint : path, optional
+            Where :meth:`save_checkpoint` writes, every ``checkpoint_every`` steps (if > 0)
+            and at the end.
+        checkpoint_every : int
+            Steps between checkpoints (0: only at the end, if ``checkpoint`` is given).
         """
         cfg, m = self.config, len(self.seeds)
-        d_hist = torch.empty(cfg.steps, m, device=self.device)
-        g_hist = torch.empty(cfg.steps, m, device=self.device)
         wanted = sorted(set(int(s) for s in snapshot_steps))
         if any(s < 0 or s > cfg.steps for s in wanted):
             raise ValueError(f"snapshot_steps must lie in [0, {cfg.steps}]; got {wanted}")
-        snapshots: list[Snapshot] = []
-        if 0 in wanted:
-            snapshots.append(self.snapshot(0, n_snapshot, grid))
-        start = time.perf_counter()
-        bar = tqdm(range(cfg.steps), disable=not progress, desc=f"toy GAN x{m} seeds",
-                   unit="step", mininterval=1.0)
-        for i in bar:
+        if checkpoint_every < 0:
+            raise ValueError(f"checkpoint_every must be >= 0; got {checkpoint_every}")
+        self._grow_history()
+        start = self.step_count
+        taken = {s.step for s in self.snapshots}
+        if start == 0 and 0 in wanted and 0 not in taken:
+            self.snapshots.append(self.snapshot(0, n_snapshot, grid))
+        mark = time.perf_counter()
+        bar = tqdm(total=cfg.steps * m, initial=start * m, disable=not progress,
+                   desc=f"toy GAN x{m} seeds", unit=" seed-steps", mininterval=1.0)
+        for i in range(start, cfg.steps):
             step_noise = self.draw_noise() if noise is None else noise(i)
             d_seed, g_seed = self.step(step_noise)
-            d_hist[i], g_hist[i] = d_seed, g_seed
-            if (i + 1) in wanted:
-                snapshots.append(self.snapshot(i + 1, n_snapshot, grid))
+            self.d_hist[i], self.g_hist[i] = d_seed, g_seed
+            if (i + 1) in wanted and (i + 1) not in taken:
+                self.snapshots.append(self.snapshot(i + 1, n_snapshot, grid))
                 if progress:
                     bar.set_postfix(d=f"{float(d_seed.mean()):.3f}",
                                     g=f"{float(g_seed.mean()):.3f}")
+            bar.update(m)
             if callback is not None:
                 callback(self, i + 1)
-        seconds = time.perf_counter() - start
-        return GANRun(cfg, self.seeds, self.target, self.generator, self.discriminator,
-                      self.g_params, self.d_params, d_hist.cpu().numpy(), g_hist.cpu().numpy(),
-                      snapshots, seconds)
+            if (checkpoint is not None and checkpoint_every and (i + 1) % checkpoint_every == 0
+                    and i + 1 < cfg.steps):
+                now = time.perf_counter()
+                self.seconds, mark = self.seconds + now - mark, now
+                self.save_checkpoint(checkpoint)
+        bar.close()
+        self.seconds += time.perf_counter() - mark
+        if checkpoint is not None:
+            self.save_checkpoint(checkpoint)
+        return self.result()
+
+    def result(self) -> GANRun:
+        """The run as it stands: parameters, losses of the steps taken, snapshots."""
+        n = self.step_count
+        d_loss = self.d_hist[:n].cpu().numpy() if self.d_hist is not None else np.empty((0,))
+        g_loss = self.g_hist[:n].cpu().numpy() if self.g_hist is not None else np.empty((0,))
+        return GANRun(self.config, self.seeds, self.target, self.generator, self.discriminator,
+                      self.g_params, self.d_params, d_loss, g_loss,
+                      sorted(self.snapshots, key=lambda s: s.step), self.seconds)
+
+    def _grow_history(self) -> None:
+        """Loss histories with room for ``config.steps`` steps, keeping the steps taken."""
+        steps, m = self.config.steps, len(self.seeds)
+        if self.d_hist is not None and self.d_hist.shape[0] == steps:
+            return
+        d_hist = torch.empty(steps, m, device=self.device)
+        g_hist = torch.empty(steps, m, device=self.device)
+        if self.d_hist is not None:
+            d_hist[:self.step_count] = self.d_hist[:self.step_count]
+            g_hist[:self.step_count] = self.g_hist[:self.step_count]
+        self.d_hist, self.g_hist = d_hist, g_hist
+
+    # -- checkpoints -------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, object]:
+        """Everything that decides the rest of the run, and the run so far (copies, CPU).
+
+        Settings: the configuration, seeds, learning rates, noise seed, dtype and target.
+        State: parameters, optimiser states, the noise generator's state, the step count.
+        The run so far: loss histories, snapshots, seconds. Only tensors, numbers, strings,
+        lists and dicts, so :func:`torch.load` reads it with ``weights_only=True``.
+        """
+        n = self.step_count
+        hist = (self.d_hist[:n].cpu() if self.d_hist is not None else torch.empty(0, 0),
+                self.g_hist[:n].cpu() if self.g_hist is not None else torch.empty(0, 0))
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "config": dataclasses.asdict(self.config),
+            "seeds": list(self.seeds),
+            "noise_seed": self.noise_seed,
+            "dtype": str(self.dtype),
+            "device": str(self.device),
+            "target": {"weights": torch.as_tensor(np.asarray(self.target.weights)),
+                       "means": torch.as_tensor(np.asarray(self.target.means)),
+                       "covs": torch.as_tensor(np.asarray(self.target.covs))},
+            "lr_g": self.g_opt.lr.cpu().clone(), "lr_d": self.d_opt.lr.cpu().clone(),
+            "step_count": n,
+            "g_flat": self.g_flat.detach().cpu().clone(),
+            "d_flat": self.d_flat.detach().cpu().clone(),
+            "g_opt": {k: v.cpu() if torch.is_tensor(v) else v
+                      for k, v in self.g_opt.state_dict().items()},
+            "d_opt": {k: v.cpu() if torch.is_tensor(v) else v
+                      for k, v in self.d_opt.state_dict().items()},
+            "rng": self.rng.get_state(),
+            "d_hist": hist[0], "g_hist": hist[1],
+            "snapshots": [{"step": s.step, "samples": torch.from_numpy(s.samples),
+                           "logits": None if s.logits is None else torch.from_numpy(s.logits)}
+                          for s in self.snapshots],
+            "seconds": self.seconds,
+        }
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        """Continue from :meth:`state_dict`'s record of a run with the same settings.
+
+        Every setting must be this trainer's, except ``config.steps``, which may only grow
+        (and not for instance noise, whose schedule is spread over the steps); a difference
+        is an error that names both values.
+        """
+        if state.get("format") != CHECKPOINT_FORMAT:
+            raise ValueError(f"not a toy GAN checkpoint of format {CHECKPOINT_FORMAT}")
+        saved = GANConfig(**state["config"])
+        mine = dataclasses.asdict(self.config)
+        for name, value in dataclasses.asdict(saved).items():
+            if name != "steps" and mine[name] != value:
+                raise ValueError(f"{name} = {mine[name]!r} contradicts the checkpoint's "
+                                 f"{value!r}")
+        if self.config.steps < saved.steps:
+            raise ValueError(f"steps = {self.config.steps} is fewer than the checkpoint's "
+                             f"{saved.steps}: steps may only grow")
+        if self.config.steps != saved.steps and saved.instance_noise > 0:
+            raise ValueError(f"steps = {self.config.steps} contradicts the checkpoint's "
+                             f"{saved.steps}: the instance noise decays over the steps, so "
+                             f"they cannot change")
+        for name, mine_value, value in (
+                ("seeds", list(self.seeds), state["seeds"]),
+                ("noise_seed", self.noise_seed, state["noise_seed"]),
+                ("dtype", str(self.dtype), state["dtype"]),
+                ("device", str(self.device), state["device"])):
+            if mine_value != value:
+                raise ValueError(f"{name} = {mine_value!r} contradicts the checkpoint's "
+                                 f"{value!r}")
+        for name, opt in (("lr_g", self.g_opt), ("lr_d", self.d_opt)):
+            if not torch.equal(opt.lr.cpu(), state[name].to(opt.lr.dtype)):
+                raise ValueError(f"{name} = {opt.lr.tolist()} contradicts the checkpoint's "
+                                 f"{state[name].tolist()}")
+        for name, value in state["target"].items():
+            if not np.array_equal(np.asarray(getattr(self.target, name)), value.numpy()):
+                raise ValueError(f"the target's {name} differ from the checkpoint's")
+        with torch.no_grad():
+            self.g_flat.copy_(state["g_flat"])
+            self.d_flat.copy_(state["d_flat"])
+        self.g_opt.load_state_dict(state["g_opt"])
+        self.d_opt.load_state_dict(state["d_opt"])
+        self.rng.set_state(state["rng"])
+        self.step_count = int(state["step_count"])
+        self.d_hist = state["d_hist"].to(self.device)
+        self.g_hist = state["g_hist"].to(self.device)
+        self.snapshots = [Snapshot(int(s["step"]), s["samples"].numpy(),
+                                   None if s["logits"] is None else s["logits"].numpy())
+                          for s in state["snapshots"]]
+        self.seconds = float(state["seconds"])
+
+    def save_checkpoint(self, path: str | Path) -> Path:
+        """Write :meth:`state_dict` to ``path`` atomically (a temporary file in the same
+        folder, then :func:`os.replace`), so a crash leaves the old checkpoint or the new.
+        """
+        return save_atomic(self.state_dict(), path)
+
+    def load_checkpoint(self, path: str | Path) -> None:
+        """:meth:`load_state_dict` from a file written by :meth:`save_checkpoint`."""
+        self.load_state_dict(torch.load(path, weights_only=True))
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` samples per seed from the current generators, shape ``(M, n, d)``."""

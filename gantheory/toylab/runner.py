@@ -32,16 +32,46 @@ def snapshot_steps(steps: int, n: int) -> list[int]:
     return sorted(set(np.linspace(0, steps, max(n, 2)).astype(int).tolist()))
 
 
+#: The file in which ``gantheory toy modes`` keeps a run's settings, for ``--resume``.
+RUN_FILE = "toy_run.json"
+#: The folder of a run's checkpoints (one file per method).
+CHECKPOINTS = "checkpoints"
+
+
+def read_run_settings(out: str | Path) -> dict[str, object] | None:
+    """The settings a run in ``out`` was started with (:data:`RUN_FILE`), or None."""
+    path = Path(out) / RUN_FILE
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
 def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_snapshots: int,
-              out: str | Path, device: str = "cpu", progress: bool = True) -> list[Path]:
-    """The mode-collapse experiment: table (CSV, markdown), snapshots and figures."""
+              out: str | Path, device: str = "cpu", progress: bool = True,
+              checkpoint_every: int = 500, resume: bool = False) -> list[Path]:
+    """The mode-collapse experiment: table (CSV, markdown), snapshots and figures.
+
+    The settings go to ``out/toy_run.json`` and each method's trainer to
+    ``out/checkpoints/<target>_<method>.pt`` every ``checkpoint_every`` steps (0: only at its
+    end); with ``resume`` the methods continue from their checkpoints (the caller checks that
+    the settings are the saved ones: :func:`gantheory.cli.toy.run` does). Temporary files of
+    an interrupted checkpoint are removed first.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    checkpoints = out / CHECKPOINTS
+    from gantheory.toylab.gan import remove_stale_temporaries
+
+    remove_stale_temporaries(checkpoints)
+    _write_json({"experiment": "modes", "target": target, "methods": list(methods),
+                 "seeds": seeds, "steps": steps, "snapshots": n_snapshots, "device": device,
+                 "checkpoint_every": checkpoint_every}, out / RUN_FILE)
     info = provenance(device, target=target, seeds=list(range(seeds)), steps=steps,
-                      methods=list(methods))
+                      methods=list(methods), resumed=resume)
     rows, runs = experiments.mode_collapse(
         target, methods, seeds, steps, device=device,
-        snapshot_steps=snapshot_steps(steps, n_snapshots), progress=progress)
+        snapshot_steps=snapshot_steps(steps, n_snapshots), progress=progress,
+        checkpoint_dir=checkpoints, checkpoint_every=checkpoint_every, resume=resume)
     written = [write_csv([asdict(r) for r in rows], out / f"{target}_metrics.csv")]
     table = reporting.modes_table(rows, target, device=device, commit=str(info["commit"]))
     md = out / f"{target}_metrics.md"
