@@ -217,27 +217,32 @@ def _commit(tree: Path) -> str:
     return out.stdout.strip() + (" + uncommitted changes" if dirty else "")
 
 
-def loop_over_seeds(args: argparse.Namespace) -> float:
-    """Seconds per step of ``--loop-seeds`` single-seed runs, scaled to ``M`` seeds."""
+def seconds_per_step(config, seeds: list[int], device, steps: int, warmup: int) -> float:
+    """Wall-clock seconds of one step of ``seeds`` trained as one batch (after ``warmup``)."""
     import torch
 
     from gantheory.presets import ring
-    from gantheory.toyconfig import GANConfig
     from gantheory.toylab import GANTrainer
 
-    device = torch.device(args.device)
-    total = 0.0
-    for seed in range(args.loop_seeds):
-        trainer = GANTrainer(GANConfig(), ring(), [seed], device=device)
-        for _ in range(args.warmup):
-            trainer.step(trainer.draw_noise())
-        _sync(device)
-        start = time.perf_counter()
-        for _ in range(args.steps):
-            trainer.step(trainer.draw_noise())
-        _sync(device)
-        total += time.perf_counter() - start
-    return total / args.steps * args.seeds / args.loop_seeds
+    device = torch.device(device)
+    trainer = GANTrainer(config, ring(), seeds, device=device)
+    for _ in range(warmup):
+        trainer.step(trainer.draw_noise())
+    _sync(device)
+    start = time.perf_counter()
+    for _ in range(steps):
+        trainer.step(trainer.draw_noise())
+    _sync(device)
+    return (time.perf_counter() - start) / steps
+
+
+def loop_over_seeds(args: argparse.Namespace) -> float:
+    """Seconds per step of ``--loop-seeds`` single-seed runs, scaled to ``M`` seeds."""
+    from gantheory.toyconfig import GANConfig
+
+    total = sum(seconds_per_step(GANConfig(), [seed], args.device, args.steps, args.warmup)
+                for seed in range(args.loop_seeds))
+    return total * args.seeds / args.loop_seeds
 
 
 def main() -> None:

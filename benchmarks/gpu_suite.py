@@ -15,9 +15,9 @@ What it measures, in order (each row of the table says what it is):
    DCGAN 99 modes / KL 3.4 and PacDCGAN2 1000 / 0.06, Lin et al. 2018, Table 3).
 
 Budgets: the number of steps of 3. and 4. is chosen from a short timed run so that each takes
-about ``--budget`` seconds. ``--dry-run`` runs every code path at tiny sizes on the CPU (a
-test runs it, so that the suite cannot rot); it needs no MNIST (a small stand-in data file
-is written) and no GPU.
+about ``--budget`` seconds. ``--dry-run`` runs every code path but ``torch.compile`` (minutes
+to compile on a CPU) at tiny sizes on the CPU (a test runs it, so that the suite cannot rot);
+it needs no MNIST (a small stand-in data file is written) and no GPU.
 
 Run (see ``gpu_suite.sh``, which the device is given)::
 
@@ -71,14 +71,14 @@ class Table:
 
 
 def dcgan_throughput(table: Table, device: torch.device, iters: int, warmup: int,
-                     n_images: int, work: Path) -> None:
-    """Section 1: the reference loop against our trainer in four settings."""
+                     n_images: int, work: Path, compile_options: tuple[bool, ...]) -> None:
+    """Section 1: the reference loop against our trainer, channels-last and compile on/off."""
     folder = work / "pngs"
     bench_dcgan._write_pngs(folder, n_images)
     ref = bench_dcgan.reference_images_per_second(folder, device, iters, warmup)
     table.add("dcgan-64", "pytorch/examples loop (our re-impl.), img/s", f"{ref:.0f}")
     best, best_flops = 0.0, 0.0
-    for compile_ in (False, True):
+    for compile_ in compile_options:
         for channels_last in (False, True):
             rate, flops = bench_dcgan.ours(folder, device, iters, warmup,
                                            work / f"run-{compile_}-{channels_last}",
@@ -97,11 +97,11 @@ def dcgan_throughput(table: Table, device: torch.device, iters: int, warmup: int
 def toy_batched(table: Table, device: torch.device, seeds: int, steps: int,
                 loop_seeds: int) -> None:
     """Section 2: M seeds as one batch against a Python loop over single-seed runs."""
-    config = GANConfig(steps=steps)
-    batched = bench_toylab.time_run(config, list(range(seeds)), device, warmup=2)
+    config = GANConfig()
+    batched = steps * bench_toylab.seconds_per_step(config, list(range(seeds)), device, steps, 2)
     n_loop = min(loop_seeds, seeds)
-    loop = sum(bench_toylab.time_run(config, [s], device, warmup=2)
-               for s in range(n_loop)) * seeds / n_loop
+    loop = steps * sum(bench_toylab.seconds_per_step(config, [s], device, steps, 2)
+                       for s in range(n_loop)) * seeds / n_loop
     table.add("toy lab", f"{seeds} seeds batched, seed-steps/s", f"{seeds * steps / batched:.0f}")
     table.add("toy lab", f"loop over seeds (timed {n_loop}, scaled), seed-steps/s",
               f"{seeds * steps / loop:.0f}")
@@ -115,9 +115,8 @@ def _steps_for(budget: float, seconds_per_step: float, low: int, high: int) -> i
 def ring_at_scale(table: Table, device: torch.device, budget: float, seeds: int,
                   max_steps: int, work: Path) -> None:
     """Section 3: PacGAN2 on the ring for as many steps as ``budget`` seconds allow."""
-    probe = 20
-    seconds = bench_toylab.time_run(method_config("pacgan2", steps=probe), list(range(seeds)),
-                                    device, warmup=2) / probe
+    seconds = bench_toylab.seconds_per_step(method_config("pacgan2"), list(range(seeds)), device,
+                                            steps=20, warmup=2)
     steps = _steps_for(budget, seconds, 2, max_steps)
     out = work / "ring"
     argv = ["toy", "modes", "--target", "ring", "--method", "pacgan2", "--seeds", str(seeds),
@@ -230,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         if "dcgan" in sections:
             dcgan_throughput(table, device, iters=1 if dry else 200, warmup=1 if dry else 20,
-                             n_images=64 if dry else 6400, work=work)
+                             n_images=64 if dry else 6400, work=work,
+                             # compiling takes minutes on a CPU: the dry run leaves it out
+                             compile_options=(False,) if dry else (False, True))
         if "toy" in sections:
             toy_batched(table, device, seeds=4 if dry else 256, steps=2 if dry else 50,
                         loop_seeds=2 if dry else 8)
