@@ -175,10 +175,11 @@ def test_verify_tables_show_measured_errors_within_tolerance(built_docs: Path) -
     for name in THEORY:
         for table in _parse(built_docs / "theory" / f"{name}.html").tables:
             header, *rows = table
-            assert header == ["key", "statement", "configs", "max error", "tolerance", "pass"]
-            for key, statement, configs, max_error, tol, passed in rows:
+            assert header == ["key", "statement", "configs", "checks", "max error", "tolerance",
+                              "pass"]
+            for key, statement, configs, checks, max_error, tol, passed in rows:
                 assert key in tolerance, key
-                assert statement and int(configs) >= 1
+                assert statement and int(configs) >= 1 and int(checks) >= 1
                 assert float(tol) == pytest.approx(tolerance[key], rel=0.5)
                 assert 0.0 <= float(max_error) <= float(tol), (name, key, max_error, tol)
                 assert passed == "yes", (name, key)
