@@ -18,7 +18,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import csv
 from pathlib import Path
 
 import torch
@@ -26,6 +25,7 @@ import torch
 from gantheory import losses, plotting
 from gantheory.images import commands
 from gantheory.images.data import as_float, load_dataset
+from gantheory.tables import write_csv
 
 
 @torch.no_grad()
@@ -73,10 +73,7 @@ def main() -> None:
         rows.append({"latent": latent, **elbo_terms(run, args.dataset, args.n_test)})
         print(f"latent {latent:4d}: KL {rows[-1]['kl']:7.2f}  recon {rows[-1]['recon']:7.2f}  "
               f"-ELBO {rows[-1]['neg_elbo']:7.2f} nats", flush=True)
-    with (out / "latent_sweep.csv").open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, out / "latent_sweep.csv")
     fig, axes = plotting.figure(1, 2, size=(3.6, 3.0), layout="constrained")
     latents = [r["latent"] for r in rows]
     axes[0][0].plot(latents, [r["kl"] for r in rows], "o-", color=plotting.DISCRIMINATOR)

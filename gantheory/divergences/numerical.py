@@ -32,6 +32,7 @@ from gantheory import _validation as val
 from gantheory.distributions import GaussianMixture
 from gantheory.divergences import quadrature
 from gantheory.divergences.crossings import mixture_crossings
+from gantheory.stats import mean_and_standard_error
 
 #: Default absolute tolerance of quadrature, by dimension.
 DEFAULT_ATOL = {1: 1e-10, 2: 1e-8}
@@ -227,8 +228,8 @@ def integrate_monte_carlo(
 ) -> DivergenceResult:
     """Estimate ``integral of integrand(x, log p, log q)`` by stratified sampling of (p + q)/2."""
     n = DEFAULT_N_SAMPLES if n_samples is None else val.check_int(n_samples, "n_samples", 4)
-    rng = np.random.default_rng(seed)
-    means, variances = [], []
+    rng = val.check_seed(seed)
+    means, errors = [], []
     for dist, count in ((p, n // 2), (q, n - n // 2)):
         x = dist.sample(count, seed=rng)
         lp, lq = _log_densities(p, q, x)
@@ -239,10 +240,11 @@ def integrate_monte_carlo(
                 "the integrand is not finite on the samples (the quantity is probably infinite "
                 "or undefined for these distributions)"
             )
-        means.append(ratio.mean())
-        variances.append(ratio.var(ddof=1) / count)
+        mean, se = mean_and_standard_error(ratio)  # one stratum
+        means.append(mean)
+        errors.append(se)
     value = 0.5 * (means[0] + means[1])
-    error = 0.5 * float(np.sqrt(variances[0] + variances[1]))
+    error = 0.5 * float(np.hypot(errors[0], errors[1]))
     return DivergenceResult(float(value), error, "monte_carlo", n)
 
 
