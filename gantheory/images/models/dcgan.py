@@ -45,8 +45,8 @@ class DCGAN(GANModel):
                            real: torch.Tensor, fake: torch.Tensor, rng: torch.Generator
                            ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """:func:`gantheory.losses.minimax_d_loss`, no penalty."""
-        return losses.minimax_d_loss(real_logits, fake_logits), {}
+        return losses.minimax_d_loss(real_logits, fake_logits, check_finite=False), {}
 
     def generator_loss(self, fake_logits: torch.Tensor) -> torch.Tensor:
         """:func:`gantheory.losses.non_saturating_g_loss`."""
-        return losses.non_saturating_g_loss(fake_logits)
+        return losses.non_saturating_g_loss(fake_logits, check_finite=False)

@@ -83,7 +83,8 @@ class VAEGAN(Autoencoder):
         real, _ = context.draw_batch()
         with context.autocast():
             mu, logvar = vae.encode(real)
-        z = losses.reparameterize(mu.float(), logvar.float(), generator=context.rng)
+        z = losses.reparameterize(mu.float(), logvar.float(), generator=context.rng,
+                                 check_finite=False)
         with context.autocast():
             recon = vae.decode_image(z)
             prior = vae.decode_image(context.draw_latents())
@@ -92,7 +93,8 @@ class VAEGAN(Autoencoder):
             _, prior_logits = D.features_and_logits(prior)
         terms = losses.vaegan_terms(mu.float(), logvar.float(), real_features.detach().float(),
                                     recon_features.float(), real_logits.float(),
-                                    recon_logits.float(), prior_logits.float())
+                                    recon_logits.float(), prior_logits.float(),
+                                    check_finite=False)
         # Larsen et al., Algorithm 1: the encoder descends L_prior + L_llike, the decoder
         # gamma L_llike + L_GAN (playing against the discriminator); gamma = 1 here.
         vae_model = self.networks["vae"]
@@ -112,7 +114,7 @@ class VAEGAN(Autoencoder):
         d_terms = losses.vaegan_terms(mu.detach().float(), logvar.detach().float(),
                                       real_features.detach().float(),
                                       recon_features.detach().float(), d_real.float(),
-                                      d_recon.float(), d_prior.float())
+                                      d_recon.float(), d_prior.float(), check_finite=False)
         d_loss = d_terms.discriminator_loss()
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()

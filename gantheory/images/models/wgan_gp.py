@@ -70,11 +70,13 @@ class WGANGP(GANModel):
         :func:`gantheory.losses.gradient_penalty`, taken through the plain (never compiled)
         critic with ``rng`` drawing the interpolation coefficients.
         """
-        d_loss = losses.wasserstein_critic_loss(real_logits, fake_logits)
+        d_loss = losses.wasserstein_critic_loss(real_logits, fake_logits,
+                                                check_finite=False)
         penalty = losses.gradient_penalty(self.networks["discriminator"], real, fake.float(),
-                                          weight=self.config.penalty_weight, generator=rng)
+                                          weight=self.config.penalty_weight, generator=rng,
+                                          check_finite=False)
         return d_loss, {"gp": penalty}
 
     def generator_loss(self, fake_logits: torch.Tensor) -> torch.Tensor:
         """:func:`gantheory.losses.wasserstein_g_loss`."""
-        return losses.wasserstein_g_loss(fake_logits)
+        return losses.wasserstein_g_loss(fake_logits, check_finite=False)
