@@ -400,7 +400,10 @@ def save_grid(images: torch.Tensor, out: str | Path, nrow: int,
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    fig.savefig(out, dpi=dpi, facecolor="white")
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.bbox": "standard", "savefig.pad_inches": 0.0}):
+        fig.savefig(out, dpi=dpi, facecolor="white")  # the exact size: grid and labels
     return out
 
 
