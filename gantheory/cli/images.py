@@ -102,12 +102,19 @@ def _config_changes(args: argparse.Namespace) -> dict:
     return changes
 
 
-def _by_flag(exc: UsageError) -> UsageError:
+def _by_flag(exc: UsageError, dataset: str | None) -> UsageError:
     """``exc`` with a leading config field name (``latent_dim must be ...``) written as the
-    flag that sets it (``--latent-dim must be ...``)."""
+    flag that sets it (``--latent-dim must be ...``), and a data set that cannot be loaded
+    named by ``--dataset``."""
+    from gantheory.images.data import DataSetError
+
     field, _, rest = str(exc).partition(" ")
-    if field in (*_TRAIN_FIELDS, "n_images") and rest:
-        return UsageError(f"--{field.replace('_', '-')} {rest}")
+    flags = {f: f"--{f.replace('_', '-')}" for f in (*_TRAIN_FIELDS, "n_images")} | {
+        "n": "--n-images"}
+    if field in flags and rest:
+        return UsageError(f"{flags[field]} {rest}")
+    if isinstance(exc, DataSetError):
+        return UsageError(f"--dataset {dataset or 'shapes'}: {exc}")
     return exc
 
 
@@ -126,7 +133,7 @@ def _train(args: argparse.Namespace) -> int:
                                  device=args.device, resume=args.resume,
                                  n_images=args.n_images, progress=not args.quiet, **changes)
     except UsageError as exc:
-        raise _by_flag(exc) from exc
+        raise _by_flag(exc, args.dataset) from exc
     except TrainingDiverged as exc:
         print(f"gantheory: training diverged: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -154,10 +161,13 @@ def _eval(args: argparse.Namespace) -> int:
 
     from gantheory.images import commands
 
-    result = commands.evaluate(args.checkpoint, dataset=args.dataset, root=args.data_root,
-                               n_samples=args.samples, k=args.k, n_test=args.test_images,
-                               classifier_steps=args.classifier_steps, device=args.device,
-                               progress=not args.quiet)
+    try:
+        result = commands.evaluate(args.checkpoint, dataset=args.dataset, root=args.data_root,
+                                   n_samples=args.samples, k=args.k, n_test=args.test_images,
+                                   classifier_steps=args.classifier_steps, device=args.device,
+                                   progress=not args.quiet)
+    except UsageError as exc:
+        raise _by_flag(exc, args.dataset) from exc
     if args.json:
         print(json.dumps(result, indent=2))
     else:
