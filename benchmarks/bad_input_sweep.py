@@ -115,7 +115,7 @@ def make_fixtures(root: Path) -> dict[str, Path]:
     return f
 
 
-# -- the cases ---------------------------------------------------------------------------------------
+# -- the cases -------------------------------------------------------------------------------------
 def cli_cases(f: dict[str, Path], tmp: Path) -> list[Case]:
     cases: list[Case] = []
     n = iter(range(10_000))
@@ -427,9 +427,9 @@ def run_api(case: Case) -> Outcome:
         named = any(name in message for name in case.names)
         first = message.splitlines()[0] if message else ""
         ok = named and "\n" not in message.strip()
-        detail = first if ok else (f"{type(exc).__name__}, "
-                                   f"{'names it' if named else 'does not name ' + ' or '.join(case.names)}"
-                                   f", {len(message.splitlines())} lines: {first[:300]}")
+        naming = "names it" if named else "does not name " + " or ".join(case.names)
+        detail = first if ok else (f"{type(exc).__name__}, {naming}, "
+                                   f"{len(message.splitlines())} lines: {first[:300]}")
         return Outcome(case, ok, detail[:300])
     except BaseException as exc:  # noqa: BLE001
         return Outcome(case, False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"

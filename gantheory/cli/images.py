@@ -105,7 +105,8 @@ def _config_changes(args: argparse.Namespace) -> dict:
 def _by_flag(exc: UsageError, dataset: str | None) -> UsageError:
     """``exc`` with a leading config field name (``latent_dim must be ...``) written as the
     flag that sets it (``--latent-dim must be ...``), and a data set that cannot be loaded
-    named by ``--dataset``."""
+    named by ``--dataset``.
+    """
     from gantheory.images.data import DataSetError
 
     field, _, rest = str(exc).partition(" ")

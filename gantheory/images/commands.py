@@ -82,7 +82,8 @@ def _flag(field: str) -> str:
 
 def _saved_model(state: dict[str, Any], path: Path) -> ImageModel:
     """The model a loaded checkpoint's record describes (a record that names none, or an
-    unknown model, is a :class:`~gantheory.images.checkpoint.CheckpointError`)."""
+    unknown model, is a :class:`~gantheory.images.checkpoint.CheckpointError`).
+    """
     try:
         return model_from_record(state["config"])
     except KeyError as exc:
@@ -243,7 +244,8 @@ def estimate_memory(model: ImageModel, data: data_module.ImageData) -> int:
 
 def _check_resources(model: ImageModel, data: data_module.ImageData, device: str) -> None:
     """Refuse a batch larger than the data set, and a run whose estimated memory
-    (:func:`estimate_memory`) exceeds what the device has free."""
+    (:func:`estimate_memory`) exceeds what the device has free.
+    """
     batch = model.config.batch_size
     if batch > len(data):
         raise UsageError(f"--batch-size {batch} is larger than the data set ({len(data)} "
@@ -481,7 +483,8 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
 def _check_eval_data(model: ImageModel, state: dict[str, Any], name: str,
                      root: str | None) -> None:
     """Refuse, before any work, a data set whose images (channels, size) or classes differ
-    from those the run was trained on."""
+    from those the run was trained on.
+    """
     size = model.config.image_size
     probe = data_module.load_dataset(name, root, image_size=size, train=False, n=1)
     trained = tuple(int(v) for v in state["data_shape"])

@@ -32,7 +32,6 @@ from gantheory.errors import UsageError
 from gantheory.images import registry
 from gantheory.nets import IMAGE_SIZES
 
-
 #: The config fields a resumed run may change: how long it runs and where its data are.
 RESUME_CHANGES = ("steps", "data_root")
 
