@@ -14,7 +14,6 @@ import pytest
 import torch
 
 from gantheory import cli
-from gantheory.errors import UsageError
 from gantheory.images import checkpoint as ckpt
 from gantheory.images import commands, metrics
 from gantheory.images.evaluation import vae_nll
@@ -410,7 +409,3 @@ def test_eval_of_a_vae_names_both_uncertainties(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["test_nll_se_over_images"] > 0 and result["test_nll_mc_se"] > 0
     assert "Monte Carlo" in result["test_nll_errors"] and "test_nll_se" not in result
-
-
-def test_usage_errors_here_are_usage_errors_not_bugs():
-    assert issubclass(ckpt.CheckpointError, UsageError)
