@@ -451,10 +451,6 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
     progress : bool
         Progress bars for the long phases.
 
-    Raises
-    ------
-    UsageError
-        If the data set's images or classes differ from the run's (checked before any work).
 
     Returns
     -------
@@ -462,6 +458,11 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
         Provenance (device, commit, ...), ``checkpoint``, ``model``, ``dataset``, ``step``,
         the model's metrics (:meth:`~gantheory.images.models.base.ImageModel.evaluate`) and
         ``written``, the path of ``eval.json``.
+
+    Raises
+    ------
+    UsageError
+        If the data set's images or classes differ from the run's (checked before any work).
     """
     model, state = load_run(checkpoint, device)
     name = dataset or model.config.dataset
