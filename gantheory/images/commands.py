@@ -451,7 +451,6 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
     progress : bool
         Progress bars for the long phases.
 
-
     Returns
     -------
     dict
