@@ -51,17 +51,27 @@ def test_resume_continues_to_more_steps(runs, tmp_path):
     assert (out / "run-resumed.json").exists()
 
 
-@pytest.mark.parametrize(("model", "kind", "shape"), [
-    ("cgan", "classes", (12 * 34 + 2, 10 * 34 + 2)),  # 12 classes x 10 latents, 2-px padding
-    ("cgan", "random", (2 * 34 + 2, 8 * 34 + 2)),
-    ("vae", "interpolate", (8 * 34 + 2, 8 * 34 + 2)),
-    ("vae", "reconstructions", (2 * 34 + 2, 8 * 34 + 2)),  # 8 test images, 8 reconstructions
+@pytest.mark.parametrize(("model", "kind", "shape", "labelled"), [
+    ("cgan", "classes", (12 * 34 + 2, 10 * 34 + 2), True),  # 12 classes x 10 latents, 2-px pad
+    ("cgan", "random", (2 * 34 + 2, 8 * 34 + 2), False),
+    ("vae", "interpolate", (8 * 34 + 2, 8 * 34 + 2), False),
+    ("vae", "reconstructions", (2 * 34 + 2, 8 * 34 + 2), True),  # 8 test images, 8 copies
 ])
-def test_sample_grids(runs, tmp_path, model, kind, shape):
+def test_sample_grids(runs, tmp_path, model, kind, shape, labelled):
     out = tmp_path / "grid.png"
     assert cli.main(["sample", "--checkpoint", str(runs / model), "--kind", kind, "--n", "16",
                      "--out", str(out)]) == 0
-    assert matplotlib.image.imread(out).shape[:2] == shape
+    image = matplotlib.image.imread(out)
+    if not labelled:
+        assert image.shape[:2] == shape
+        return
+    # the grid on the right, each row's label (dark text) in a margin on its left
+    assert image.shape[0] == shape[0] and image.shape[1] > shape[1] + 40
+    margin = image[:, : image.shape[1] - shape[1], :3]
+    assert (margin.mean(axis=2) < 0.5).sum() > 50
+    rows = shape[0] // 34
+    for row in range(rows):  # every row has a label
+        assert (margin[2 + 34 * row: 2 + 34 * (row + 1)].mean(axis=2) < 0.5).any()
 
 
 def test_corner_interpolation_is_bilinear():
@@ -100,7 +110,7 @@ def test_eval_of_a_gan_and_a_vae(runs, tmp_path, monkeypatch, capsys):
     (["train", "dcgan", "--dataset", "imagenet"], "name must be one of"),
     (["train", "dcgan", "--dataset", "folder:/no/such/folder"], "is not a folder"),
     (["train", "dcgan", "--dataset", "mnist-npz:/no/such.npz"], "no/such.npz"),
-    (["train", "vae", "--latent-dim", "300", "--steps", "1"], "latent_dim must be"),
+    (["train", "vae", "--latent-dim", "300", "--steps", "1"], "--latent-dim must be"),
     (["sample", "--checkpoint", "/no/such/run"], "no checkpoint at"),
     (["sample", "--checkpoint", "CORRUPT"], "is not a readable checkpoint"),
     (["eval", "--checkpoint", "/no/such/run"], "no checkpoint at"),
@@ -109,7 +119,8 @@ def test_eval_of_a_gan_and_a_vae(runs, tmp_path, monkeypatch, capsys):
                                                      "'dcgan'"),
     (["train", "vae", "--d-steps", "2"], "--d-steps does not apply to model 'vae'"),
     (["train", "vaegan", "--penalty-weight", "1"], "--penalty-weight does not apply"),
-    (["train", "wgan-gp", "--penalty-weight", "-1", "--steps", "1"], "penalty_weight must be"),
+    (["train", "wgan-gp", "--penalty-weight", "-1", "--steps", "1"],
+     "--penalty-weight: must be a finite number >= 0"),
 ])
 def test_bad_input_is_one_line_and_status_2(argv, message, tmp_path, capsys):
     corrupt = tmp_path / "corrupt.pt"
@@ -148,7 +159,8 @@ def test_an_existing_run_is_not_overwritten(runs, capsys):
 def test_resume_takes_no_other_setting(runs, capsys):
     argv = ["train", "cgan", "--out", str(runs / "cgan"), "--resume", "--lr-g", "0.1"]
     assert cli.main(argv) == 2
-    assert "only --steps may change (got lr_g)" in capsys.readouterr().err
+    assert ("--lr-g 0.1 contradicts the saved run's --lr-g 0.0002"
+            in capsys.readouterr().err)
     assert raises_usage_error(argv)
 
 
@@ -189,7 +201,9 @@ def test_a_vae_checkpoint_of_the_former_train_config_samples_evaluates_and_resum
     run = tmp_path / "old-vae"
     run.mkdir()
     state = ckpt.load(runs / "vae" / "checkpoint.pt")
-    state["config"] = {**state.pop("config"), "lr_d": 2e-4, "d_steps": 0, "gp_weight": 10.0,
+    state["config"] = {**{k: v for k, v in state.pop("config").items()  # recorded since
+                          if k not in ("n_images", "data_root")},
+                       "lr_d": 2e-4, "d_steps": 0, "gp_weight": 10.0,
                        "ema": None}  # what TrainConfig.as_dict() wrote for a VAE
     assert set(state["config"]) == OLD_TRAIN_CONFIG_FIELDS
     del state["format"]
@@ -205,4 +219,5 @@ def test_a_vae_checkpoint_of_the_former_train_config_samples_evaluates_and_resum
                      "--n-images", "64", "--quiet"]) == 0
     resumed = ckpt.load(run / "checkpoint.pt")
     assert resumed["step"] == 3 and resumed["config"]["model"] == "vae"
+    assert resumed["config"]["n_images"] == 64  # not recorded before: the flag is taken
     assert not {"gp_weight", "d_steps", "lr_d", "ema"} & set(resumed["config"])

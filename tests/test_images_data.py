@@ -237,8 +237,15 @@ def test_load_mnist_npz_errors(tmp_path):
     with pytest.raises(ValueError, match="x_train, y_train.*it has images"):
         load_mnist_npz(tmp_path / "wrong.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a zip file at all")
-    with pytest.raises(ValueError, match="not a readable .npz"):
+    with pytest.raises(ValueError, match="is not an .npz file with the arrays x_train, y_train"):
         load_mnist_npz(tmp_path / "junk.npz")
+    (tmp_path / "text.npz").write_text("a text file\n")  # numpy would read it as a pickle
+    with pytest.raises(ValueError, match=r"is not an .npz file with the arrays x_train, y_train "
+                                         r"\(a Keras mnist.npz\)$"):
+        load_mnist_npz(tmp_path / "text.npz")
+    np.save(tmp_path / "single.npy", np.zeros(3))
+    with pytest.raises(ValueError, match="holds a single .npy array, not an .npz file"):
+        load_mnist_npz(tmp_path / "single.npy")
     np.savez(tmp_path / "float.npz", x_train=np.zeros((2, 28, 28)) + 0.5,
              y_train=np.zeros(2, np.int64))
     with pytest.raises(ValueError, match="uint8 pixel values"):

@@ -48,7 +48,7 @@ def test_classifier_learns_the_shapes_and_is_cached(tmp_path):
     x = test.images.float() / 127.5 - 1.0
     assert metrics.accuracy(model, x, test.labels) > 0.9
     again = metrics.cached_classifier("shapes-test", lambda: pytest.fail("retrained"),
-                                      cache_dir=tmp_path)
+                                      cache_dir=tmp_path, steps=600, batch_size=64)
     assert torch.equal(metrics.predict(again, x[:50]), metrics.predict(model, x[:50]))
     assert metrics.features(model, x[:7]).shape == (7, 128)
 

@@ -59,7 +59,7 @@ def test_a_run_writes_samples_losses_and_a_checkpoint(tmp_path, data):
     run = ImageTrainer(dcgan(tiny(), steps=6), data, tmp_path)
     run.train(progress=False)
     assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == [
-        "generated-images-0001.png", "generated-images-0002.png"]
+        "step-000003.png", "step-000006.png"]  # named by their step
     with (tmp_path / "losses.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["step"]) for r in rows] == [1, 2, 3, 4, 5, 6]
@@ -85,7 +85,8 @@ def test_interrupted_and_resumed_equals_uninterrupted(tmp_path, data):
 def test_a_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path, data):
     # the generator turns NaN on its 8th call: steps 1-3 are good (2 calls per step)
     run = ImageTrainer(dcgan(tiny(bad_after=7), steps=9), data, tmp_path)
-    with pytest.raises(TrainingDiverged, match="step 4 .*last good checkpoint"):
+    with pytest.raises(TrainingDiverged, match=r"step 4 .*last good checkpoint, .*checkpoint"
+                                               r"\.pt \(step 3\), is kept; try a lower --lr-g"):
         run.train(progress=False)
     assert ckpt.load(tmp_path / "checkpoint.pt")["step"] == 3
 

@@ -26,14 +26,35 @@ def positive(text: str) -> int:
     return value
 
 
-def positive_float(text: str) -> float:
-    """A finite number > 0 (an argparse type)."""
+def _number(text: str) -> float:
+    """``text`` as a float, or the argparse error that says it is not a number."""
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
+
+
+def positive_float(text: str) -> float:
+    """A finite number > 0 (an argparse type)."""
+    value = _number(text)
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number; got {text}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """A finite number >= 0 (an argparse type)."""
+    value = _number(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0; got {text}")
+    return value
+
+
+def open_unit_float(text: str) -> float:
+    """A number strictly between 0 and 1 (an argparse type)."""
+    value = _number(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1; got {text}")
     return value
 
 
@@ -82,3 +103,26 @@ def check_out_folder(path: str, flag: str = "--out") -> None:
         raise UsageError(f"{flag} must name a folder; got an empty string")
     if Path(path).exists() and not Path(path).is_dir():
         raise UsageError(f"{flag} {path!r} exists and is not a folder")
+
+
+def check_out_file(path: str, suffix: str, overwrite: bool = False,
+                   flag: str = "--out") -> None:
+    """Refuse an output file path that cannot be written as asked: empty, a folder, another
+    suffix, a parent that is not a folder, or an existing file without ``overwrite``.
+    """
+    from pathlib import Path
+
+    if not path.strip():
+        raise UsageError(f"{flag} must name a {suffix} file; got an empty string")
+    file = Path(path)
+    if file.is_dir():
+        raise UsageError(f"{flag} {path!r} is a folder; name a {suffix} file in it, e.g. "
+                         f"{str(file / ('samples' + suffix))!r}")
+    if file.suffix.lower() != suffix:
+        raise UsageError(f"{flag} {path!r} must end in {suffix}")
+    parent = next((p for p in file.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"{flag} {path!r}: {str(parent)!r} is not a folder")
+    if file.exists() and not overwrite:
+        raise UsageError(f"{flag} {path!r} exists; pass --overwrite to replace it or choose "
+                         "another --out")

@@ -6,7 +6,16 @@ import argparse
 import json
 import sys
 
-from gantheory.cli._common import EXIT_FAILED, check_device, positive, positive_float
+from gantheory.cli._common import (
+    EXIT_FAILED,
+    check_device,
+    check_out_file,
+    check_out_folder,
+    non_negative_float,
+    open_unit_float,
+    positive,
+    positive_float,
+)
 from gantheory.errors import UsageError
 from gantheory.images import registry  # torch-free: the parser is built without torch
 
@@ -15,12 +24,14 @@ def add_parser(sub) -> None:
     """Add the ``train``, ``sample`` and ``eval`` subcommands to ``sub``."""
     train = sub.add_parser("train", help="train an image GAN or VAE into a run folder")
     train.add_argument("model", choices=registry.model_names(), help="which model")
-    train.add_argument("--dataset", default="shapes",
+    train.add_argument("--dataset",
                        help="shapes (built in, default), mnist, fashion-mnist, cifar10, "
                             "mnist-npz:PATH, stacked-mnist[:PATH], folder:PATH")
     train.add_argument("--data-root", help="torchvision's data folder")
     train.add_argument("--out", help="run folder (default runs/MODEL)")
-    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    train.add_argument("--resume", action="store_true",
+                       help="continue the run in --out with its saved settings (give --steps "
+                            "above its step)")
     train.add_argument("--steps", type=positive, help="generator steps")
     train.add_argument("--batch-size", type=positive)
     train.add_argument("--image-size", type=int, choices=(32, 64, 128))
@@ -29,9 +40,12 @@ def add_parser(sub) -> None:
     train.add_argument("--likelihood", choices=("bernoulli", "gaussian"), help="VAE decoder")
     train.add_argument("--lr-g", type=positive_float)
     train.add_argument("--lr-d", type=positive_float)
-    train.add_argument("--d-steps", type=int, help="discriminator steps per generator step")
-    train.add_argument("--penalty-weight", type=float, help="WGAN-GP's gradient penalty weight")
-    train.add_argument("--ema", type=float, help="EMA decay of the generator, e.g. 0.999")
+    train.add_argument("--d-steps", type=positive,
+                       help="discriminator steps per generator step")
+    train.add_argument("--penalty-weight", type=non_negative_float,
+                       help="WGAN-GP's gradient penalty weight")
+    train.add_argument("--ema", type=open_unit_float,
+                       help="EMA decay of the generator, e.g. 0.999")
     train.add_argument("--seed", type=int)
     train.add_argument("--sample-every", type=positive)
     train.add_argument("--checkpoint-every", type=positive)
@@ -44,7 +58,8 @@ def add_parser(sub) -> None:
 
     sample = sub.add_parser("sample", help="a grid of samples from a trained run")
     sample.add_argument("--checkpoint", required=True, help="run folder or checkpoint.pt")
-    sample.add_argument("--out", default="samples.png", help="PNG to write")
+    sample.add_argument("--out", help="PNG to write (default samples-KIND.png)")
+    sample.add_argument("--overwrite", action="store_true", help="replace an existing --out")
     sample.add_argument("--kind", default="random",
                         choices=registry.SAMPLE_KINDS)
     sample.add_argument("--data-root", help="torchvision's data folder (reconstructions)")
@@ -65,6 +80,7 @@ def add_parser(sub) -> None:
     ev.add_argument("--classifier-steps", type=positive, default=1500)
     ev.add_argument("--device", default="cpu")
     ev.add_argument("--json", action="store_true", help="print JSON")
+    ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(run=_eval)
 
 
@@ -86,17 +102,39 @@ def _config_changes(args: argparse.Namespace) -> dict:
     return changes
 
 
+def _by_flag(exc: UsageError, dataset: str | None) -> UsageError:
+    """``exc`` with a leading config field name (``latent_dim must be ...``) written as the
+    flag that sets it (``--latent-dim must be ...``), and a data set that cannot be loaded
+    named by ``--dataset``.
+    """
+    from gantheory.images.data import DataSetError
+
+    field, _, rest = str(exc).partition(" ")
+    flags = {f: f"--{f.replace('_', '-')}" for f in (*_TRAIN_FIELDS, "n_images")} | {
+        "n": "--n-images"}
+    if field in flags and rest:
+        return UsageError(f"{flags[field]} {rest}")
+    if isinstance(exc, DataSetError):
+        return UsageError(f"--dataset {dataset or 'shapes'}: {exc}")
+    return exc
+
+
 def _train(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_out_folder(args.out)
+    check_device(args.device)
+    changes = _config_changes(args)
+
     from gantheory.images import commands
     from gantheory.images.trainer import TrainingDiverged
 
-    check_device(args.device)
-    changes = _config_changes(args)
     out = args.out or f"runs/{args.model}"
     try:
         trainer = commands.train(args.model, out, dataset=args.dataset, root=args.data_root,
                                  device=args.device, resume=args.resume,
                                  n_images=args.n_images, progress=not args.quiet, **changes)
+    except UsageError as exc:
+        raise _by_flag(exc, args.dataset) from exc
     except TrainingDiverged as exc:
         print(f"gantheory: training diverged: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -107,26 +145,32 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
+    out = args.out if args.out is not None else f"samples-{args.kind}.png"
+    check_out_file(out, ".png", overwrite=args.overwrite)
+    check_device(args.device)
+
     from gantheory.images import commands
 
-    check_device(args.device)
-    path = commands.sample(args.checkpoint, args.out, kind=args.kind, n=args.n, seed=args.seed,
+    path = commands.sample(args.checkpoint, out, kind=args.kind, n=args.n, seed=args.seed,
                            device=args.device, root=args.data_root)
     print(f"wrote {path}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
+    check_device(args.device)
+
     from gantheory.images import commands
 
-    check_device(args.device)
-    result = commands.evaluate(args.checkpoint, dataset=args.dataset, root=args.data_root,
-                               n_samples=args.samples, k=args.k, n_test=args.test_images,
-                               classifier_steps=args.classifier_steps, device=args.device)
+    try:
+        result = commands.evaluate(args.checkpoint, dataset=args.dataset, root=args.data_root,
+                                   n_samples=args.samples, k=args.k, n_test=args.test_images,
+                                   classifier_steps=args.classifier_steps, device=args.device,
+                                   progress=not args.quiet)
+    except UsageError as exc:
+        raise _by_flag(exc, args.dataset) from exc
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print("\n".join(commands.summary_lines(result)))
     return 0
-
-

@@ -3,7 +3,9 @@
 A checkpoint is one file holding the models' and optimisers' states, every random generator's
 state, the step and the configuration (as plain values). :func:`save` writes it to a temporary
 file in the same folder and renames it over the old one (an atomic replace on POSIX), so a
-crash while writing leaves the previous checkpoint intact. :func:`load` reads it with
+crash while writing leaves the previous checkpoint intact, and the temporary file a killed
+write leaves behind is deleted by the next :func:`save` (and when a run starts,
+:func:`remove_stale_temporaries`). :func:`load` reads it with
 ``torch.load(weights_only=True)``, which unpickles tensors and plain containers only, never
 code; a file that is missing or is not a checkpoint is reported as :class:`CheckpointError`,
 a :class:`~gantheory.errors.UsageError`.
@@ -58,6 +60,7 @@ def save(payload: dict[str, Any], path: str | Path) -> Path:
     """Write ``payload`` atomically to ``path`` (temporary file, fsync, rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -69,6 +72,33 @@ def save(payload: dict[str, Any], path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_stale_temporaries(path: str | Path) -> list[Path]:
+    """Delete the temporary files (``checkpoint.pt.*.tmp``) that writes of ``path`` killed
+    mid-way left in its folder; returns their paths.
+    """
+    path = Path(path)
+    stale = sorted(path.parent.glob(f"{path.name}.*.tmp")) if path.parent.is_dir() else []
+    for tmp in stale:
+        tmp.unlink(missing_ok=True)
+    return stale
+
+
+def unfit(where: str | Path, exc: BaseException) -> CheckpointError:
+    """The one-line error for a checkpoint whose entries do not fit the run it describes:
+    a missing entry (``exc`` a KeyError) or weights of other shapes (a RuntimeError of
+    ``load_state_dict``, whose many lines are cut to the first mismatch).
+    """
+    if isinstance(exc, KeyError):
+        detail = f"it lacks the entry {exc.args[0]!r}"
+    else:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        detail = " ".join(lines[:2]) or type(exc).__name__
+        if len(lines) > 2:
+            detail += f" (and {len(lines) - 2} more)"
+    return CheckpointError(f"{str(where)!r} does not hold networks that fit its run's config: "
+                           f"{detail}")
 
 
 def load(path: str | Path, map_location: str | torch.device = "cpu") -> dict[str, Any]:

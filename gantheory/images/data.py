@@ -576,12 +576,20 @@ def load_mnist_npz(path: str | os.PathLike, train: bool = True) -> ImageData:
                               "exist")
     split = "train" if train else "test"
     keys = (f"x_{split}", f"y_{split}")
+    wanted = f"an .npz file with the arrays {', '.join(keys)} (a Keras mnist.npz)"
     try:
-        with np.load(file, allow_pickle=False) as npz:
+        npz = np.load(file, allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):  # a single .npy array
+            raise DataSetError(f"path '{file}' holds a single .npy array, not {wanted}")
+        with npz:
             found = tuple(npz.files)
             arrays = [npz[key] for key in keys if key in found]
-    except Exception as exc:  # a zip error, a truncated file, a pickled array
-        raise DataSetError(f"path '{file}' is not a readable .npz file: {exc}") from None
+    except DataSetError:
+        raise
+    except Exception as exc:  # a zip error, a truncated file, a text or pickle file
+        # numpy reads a file that is neither a zip nor an .npy as a pickle, and refuses it
+        why = "" if "pickle" in str(exc) else f" ({type(exc).__name__}: {exc})"
+        raise DataSetError(f"path '{file}' is not {wanted}{why}") from None
     if len(arrays) != 2:
         raise DataSetError(f"path '{file}' must hold the arrays {', '.join(keys)} (Keras "
                          f"mnist.npz); it has {', '.join(found) or 'none'}")

@@ -87,24 +87,31 @@ def train_classifier(data, *, steps: int = 1500, batch_size: int = 128, lr: floa
 
 
 def cached_classifier(name: str, make_data, *, cache_dir: str | Path | None = None,
-                      device: str | torch.device = "cpu", **train_options) -> SmallClassifier:
-    """A classifier trained once per ``name`` and kept in ``cache_dir`` (weights only).
+                      device: str | torch.device = "cpu", steps: int = 1500,
+                      batch_size: int = 128, lr: float = 1e-3, seed: int = 0,
+                      progress: bool = False) -> SmallClassifier:
+    """A classifier trained once per data set and training settings, kept in ``cache_dir``
+    (weights only).
 
-    ``make_data()`` is called only when no cached copy exists. The default folder is
-    ``$GANTHEORY_CACHE`` or ``~/.cache/gantheory``, under ``classifiers/``.
+    ``name`` identifies the data (data set, image size, channels, its seed); the file's name
+    adds every training setting (``steps``, ``batch_size``, ``lr``, ``seed``), so that a
+    request for another classifier never reuses this one. ``make_data()`` is called only
+    when no cached copy exists. The default folder is ``$GANTHEORY_CACHE`` or
+    ``~/.cache/gantheory``, under ``classifiers/``.
     """
     import os
 
     root = Path(cache_dir or os.environ.get("GANTHEORY_CACHE", Path.home() / ".cache" /
                                             "gantheory")) / "classifiers"
-    path = root / f"{name}.pt"
+    path = root / f"{name}-steps{steps}-batch{batch_size}-lr{lr:g}-seed{seed}.pt"
     if path.exists():
         state = torch.load(path, map_location=device, weights_only=True)
         model = SmallClassifier(state["channels"], state["n_classes"])
         model.load_state_dict(state["weights"])
         return model.to(device).eval()
     data = make_data()
-    model = train_classifier(data, device=device, **train_options)
+    model = train_classifier(data, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                             device=device, progress=progress)
     root.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     torch.save({"channels": data.channels, "n_classes": data.n_classes,
@@ -122,11 +129,16 @@ def predict(model: SmallClassifier, images: torch.Tensor, batch_size: int = 512)
 
 
 @torch.no_grad()
-def features(model: SmallClassifier, images: torch.Tensor, batch_size: int = 512) -> np.ndarray:
+def features(model: SmallClassifier, images: torch.Tensor, batch_size: int = 512, *,
+             progress: bool = False, desc: str = "features") -> np.ndarray:
     """Penultimate features of images in [-1, 1], float64 array (N, 128)."""
+    from tqdm.auto import tqdm
+
     model.eval()
+    starts = tqdm(range(0, len(images), batch_size), disable=not progress, desc=desc,
+                  unit="batch", leave=False)
     return torch.cat([model.features(images[i:i + batch_size]).double().cpu()
-                      for i in range(0, len(images), batch_size)]).numpy()
+                      for i in starts]).numpy()
 
 
 def accuracy(model: SmallClassifier, images: torch.Tensor, labels: torch.Tensor) -> float:
@@ -207,22 +219,41 @@ def kernel_inception_distance(a: np.ndarray, b: np.ndarray, *, subsets: int = 10
                               subset_size: int = 1000, seed: int = 0) -> tuple[float, float]:
     r"""Unbiased squared MMD with the kernel :math:`k(x, y) = (x^\top y / d + 1)^3`.
 
-    Averaged over ``subsets`` random subsets of ``subset_size`` from each set (Bińkowski et al.
-    2018); returns (mean, standard deviation over subsets).
+    Averaged over disjoint subsets (Bińkowski et al. 2018 average over ``subsets`` subsets of
+    ``subset_size``): both sets are shuffled and cut into :math:`s` disjoint blocks of
+    :math:`m` rows, :math:`m` = ``subset_size`` or less so that at least two blocks fit,
+    :math:`s` = ``subsets`` or as many as fit. Returns (mean, standard deviation over the
+    blocks). The blocks hold different samples, so the standard deviation is the spread of
+    independent estimates; it is NaN when fewer than two blocks of two rows fit (fewer than 4
+    samples in a set): it would mean nothing.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> mean, sd = kernel_inception_distance(rng.normal(size=(400, 4)),
+    ...                                      rng.normal(size=(400, 4)))
+    >>> bool(sd > 0)  # 10 disjoint blocks of 40: a real spread
+    True
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    d = a.shape[1]
-    m = min(subset_size, len(a), len(b))
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"a and b must be (N, d) and (M, d); got {a.shape} and {b.shape}")
+    d, n = a.shape[1], min(len(a), len(b))
+    if n < 2:
+        raise ValueError(f"a and b need at least 2 samples each; got {len(a)} and {len(b)}")
+    m = max(2, min(subset_size, n // 2))  # rows per block: at least two blocks where n >= 4
+    blocks = max(1, min(subsets, n // m))
     rng = np.random.default_rng(seed)
+    pa, pb = rng.permutation(len(a)), rng.permutation(len(b))
     values = []
-    for _ in range(subsets):
-        x = a[rng.choice(len(a), m, replace=False)]
-        y = b[rng.choice(len(b), m, replace=False)]
+    for i in range(blocks):
+        x, y = a[pa[i * m:(i + 1) * m]], b[pb[i * m:(i + 1) * m]]
         kxx, kyy, kxy = ((x @ x.T / d + 1) ** 3, (y @ y.T / d + 1) ** 3, (x @ y.T / d + 1) ** 3)
         mmd = ((kxx.sum() - np.trace(kxx)) / (m * (m - 1))
                + (kyy.sum() - np.trace(kyy)) / (m * (m - 1)) - 2 * kxy.mean())
         values.append(mmd)
-    return float(np.mean(values)), float(np.std(values))
+    sd = float(np.std(values, ddof=1)) if blocks > 1 else float("nan")
+    return float(np.mean(values)), sd
 
 
 def inception_fid_status() -> str:

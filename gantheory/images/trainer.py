@@ -16,11 +16,12 @@ forward passes (a gradient penalty goes through the plain network). An optional 
 the model's :attr:`~gantheory.images.models.base.ImageModel.ema_network` (a GAN's generator)
 is kept for sampling.
 
-Every ``sample_every`` steps: a grid of samples from a fixed latent
-(``samples/generated-images-0001.png``, ...), the losses appended to ``losses.csv`` and
-``losses.png`` redrawn. Every ``checkpoint_every`` steps: ``checkpoint.pt`` written atomically.
-A non-finite or exploding loss stops the run with :class:`TrainingDiverged` *before* the next
-checkpoint, so the last good one stays on disk.
+Every ``sample_every`` steps: a grid of samples from a fixed latent, named by its step
+(``samples/step-000200.png``, ...), the losses appended to ``losses.csv`` and ``losses.png``
+redrawn (one panel per loss). Every ``checkpoint_every`` steps: ``checkpoint.pt`` written
+atomically. A non-finite or exploding loss stops the run with :class:`TrainingDiverged`
+*before* the next checkpoint, so the last good one stays on disk; its message says which
+checkpoint that is (or that none was written yet) and which flags to lower.
 
 Several processes (``torchrun --nproc_per_node N -m gantheory train ...``): when a
 ``torch.distributed`` process group is initialised, each network is wrapped in
@@ -43,7 +44,12 @@ import torch
 
 from gantheory.errors import UsageError
 from gantheory.images import checkpoint as ckpt
-from gantheory.images.models.base import ImageModel, TrainingContext, model_from_record
+from gantheory.images.models.base import (
+    RESUME_CHANGES,
+    ImageModel,
+    TrainingContext,
+    model_from_record,
+)
 
 
 def _process_group() -> tuple[int, int]:
@@ -119,6 +125,7 @@ class ImageTrainer:
         n_classes = self.data.n_classes or 1
         self.fixed_labels = torch.arange(64, device=self.device) % n_classes
         self.step = 0
+        self._saved_step: int | None = None  # the step of the checkpoint on disk, if known
         self.n_samples_written = 0
         forward = {k: (torch.compile(m) if config.compile else m)
                    for k, m in model.networks.items()}
@@ -158,6 +165,7 @@ class ImageTrainer:
             "config": self.model.record(),
             "data_shape": list(self.data.images.shape[1:]),  # (C, H, W): to rebuild the nets
             "n_classes": int(self.data.n_classes or 0),
+            "classes": list(self.data.classes or ()),  # the names, for the class grid
             "step": self.step,
             "n_samples_written": self.n_samples_written,
             "models": {k: m.state_dict() for k, m in self.model.networks.items()},
@@ -177,9 +185,19 @@ class ImageTrainer:
         Raises
         ------
         UsageError
-            If the checkpoint is of another model or configuration.
+            If the checkpoint is of another model or configuration;
+            :class:`~gantheory.images.checkpoint.CheckpointError` if it lacks an entry or its
+            weights do not fit the networks.
         """
-        saved = model_from_record(state["config"], steps=self.config.steps)
+        try:
+            self._load_state_dict(state)
+        except (KeyError, RuntimeError) as exc:
+            raise ckpt.unfit(self.out / "checkpoint.pt", exc) from exc
+
+    def _load_state_dict(self, state: dict[str, Any]) -> None:
+        # what may change on resume, and n_images where an older checkpoint did not record it
+        kept = [*RESUME_CHANGES, *(["n_images"] if "n_images" not in state["config"] else [])]
+        saved = model_from_record(state["config"], **{f: getattr(self.config, f) for f in kept})
         if type(saved) is not type(self.model) or saved.config != self.config:
             raise UsageError("the checkpoint was written with another configuration; resume "
                              "with the same settings (only --steps may change)")
@@ -192,27 +210,37 @@ class ImageTrainer:
         self.rng.set_state(state["rng"].to("cpu") if self.device.type == "cpu"
                            else state["rng"])
         ckpt.set_rng_state(state["global_rng"])
-        self.step = int(state["step"])
+        self.step = self._saved_step = int(state["step"])
         if self.rank > 0:  # the checkpoint holds rank 0's stream; the others start afresh
             self.rng.manual_seed(self._stream_seed(self.step))
         self.n_samples_written = int(state["n_samples_written"])
 
     def save_checkpoint(self) -> Path:
         """Write ``out/checkpoint.pt`` atomically."""
-        return ckpt.save(self.state_dict(), self.out / "checkpoint.pt")
+        path = ckpt.save(self.state_dict(), self.out / "checkpoint.pt")
+        self._saved_step = self.step
+        return path
 
     @classmethod
     def from_state(cls, state: dict[str, Any], data, out: str | Path, *,
                    device: str | torch.device = "cpu", steps: int | None = None,
-                   networks: dict[str, torch.nn.Module] | None = None) -> ImageTrainer:
+                   networks: dict[str, torch.nn.Module] | None = None,
+                   changes: dict[str, Any] | None = None) -> ImageTrainer:
         """A trainer restored from a loaded checkpoint ``state`` (optionally with more
-        ``steps``). ``networks``: the same networks the run was given, if it was given its
-        own; omitted, the model's are rebuilt for the checkpoint's image shape and classes.
+        ``steps``, or other ``changes`` of the config that a resume allows). ``networks``: the
+        same networks the run was given, if it was given its own; omitted, the model's are
+        rebuilt for the checkpoint's image shape and classes.
         """
-        model = model_from_record(state["config"],
-                                  **({} if steps is None else {"steps": steps}))
+        changes = {**(changes or {}), **({} if steps is None else {"steps": steps})}
+        try:
+            model = model_from_record(state["config"], **changes)
+        except KeyError as exc:
+            raise ckpt.unfit(Path(out) / "checkpoint.pt", exc) from exc
         if networks is None:
-            model.build_for(int(state["data_shape"][0]), int(state["n_classes"]))
+            try:
+                model.build_for(int(state["data_shape"][0]), int(state["n_classes"]))
+            except KeyError as exc:
+                raise ckpt.unfit(Path(out) / "checkpoint.pt", exc) from exc
         else:
             model.networks = networks
         trainer = cls(model, data, out, device=device)
@@ -278,11 +306,11 @@ class ImageTrainer:
         return out
 
     def write_samples(self) -> Path:
-        """``samples/generated-images-NNNN.png``: an 8 x 8 grid from the fixed latent."""
+        """``samples/step-NNNNNN.png`` (the step): an 8 x 8 grid from the fixed latent."""
         from torchvision.utils import save_image
 
         self.n_samples_written += 1
-        path = self.out / "samples" / f"generated-images-{self.n_samples_written:04d}.png"
+        path = self.out / "samples" / f"step-{self.step:06d}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         save_image((self.sample() + 1.0) / 2.0, path, nrow=8)
         return path
@@ -303,15 +331,15 @@ class ImageTrainer:
         with path.open() as fh:
             rows = list(csv.DictReader(fh))
         keys = [k for k in rows[0] if k not in ("step", "images_per_s")]
-        fig, axes = plotting.figure(1, 1, size=(5.0, 3.0))
-        ax = axes[0][0]
+        # one panel per loss, each on its own scale: a small term (a penalty, the KL) is not
+        # flattened against a large one
+        fig, axes = plotting.figure(len(keys), 1, size=(5.0, 1.6), sharex=True)
         steps = [int(r["step"]) for r in rows]
-        for k in keys:
-            ax.plot(steps, [float(r[k]) for r in rows], label=k)
-        ax.set_xlabel("step")
-        ax.set_ylabel("loss (batch mean)")
-        ax.legend()
-        ax.set_title(f"{self.model.name} on {self.config.dataset}")
+        for ax, k in zip((row[0] for row in axes), keys, strict=True):
+            ax.plot(steps, [float(r[k]) for r in rows])
+            ax.set_ylabel(k)
+        axes[-1][0].set_xlabel("step")
+        axes[0][0].set_title(f"{self.model.name} on {self.config.dataset} (batch means)")
         plotting.save(fig, self.out / "losses.png")
 
     def _first_bad_loss(self, stacked: dict[str, torch.Tensor], steps: list[int]) -> str:
@@ -331,6 +359,23 @@ class ImageTrainer:
             if float(flag) > 0 and not message:
                 message = f"a loss of another process at or before step {steps[-1]}"
         return message
+
+    def _on_disk(self) -> str:
+        """What a stopped run leaves: its last checkpoint, or that it wrote none."""
+        path = self.out / "checkpoint.pt"
+        if not path.exists():
+            first = (self.step // self.config.checkpoint_every + 1) * \
+                self.config.checkpoint_every
+            return (f"No checkpoint was written (the first was due at step "
+                    f"{min(first, self.config.steps)})")
+        at = "" if self._saved_step is None else f" (step {self._saved_step})"
+        return f"The last good checkpoint, {path}{at}, is kept"
+
+    def _advice(self) -> str:
+        """The flags that lower the learning rates, with their values."""
+        rates = [f"--{f.replace('_', '-')} (now {getattr(self.config, f):g})"
+                 for f in ("lr_g", "lr_d") if hasattr(self.config, f)]
+        return f"try a lower {' or '.join(rates)}"
 
     # -- the loop ----------------------------------------------------------------------------
     def train(self, *, progress: bool = True) -> ImageTrainer:
@@ -360,9 +405,9 @@ class ImageTrainer:
             problem = self._first_bad_loss(stacked, pending_steps)
             if problem:
                 bar.close()
-                raise TrainingDiverged(
-                    f"{problem} (non-finite or above max_loss={cfg.max_loss:g}); stopped, the "
-                    f"last good checkpoint ({self.out / 'checkpoint.pt'}) is kept")
+                raise TrainingDiverged(f"{problem} (non-finite or above max_loss="
+                                       f"{cfg.max_loss:g}); stopped. {self._on_disk()}; "
+                                       f"{self._advice()}")
             now = time.perf_counter()
             rate = (self.step - tick_step) * cfg.batch_size / max(now - tick, 1e-9)
             tick, tick_step = now, self.step

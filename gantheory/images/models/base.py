@@ -32,6 +32,9 @@ from gantheory.errors import UsageError
 from gantheory.images import registry
 from gantheory.nets import IMAGE_SIZES
 
+#: The config fields a resumed run may change: how long it runs and where its data are.
+RESUME_CHANGES = ("steps", "data_root")
+
 
 def _check_count(config, name: str, low: int = 1, high: int | None = None) -> None:
     value = getattr(config, name)
@@ -57,6 +60,13 @@ class ImageConfig:
     dataset : str
         A name for :func:`gantheory.images.data.load_dataset` (recorded; the trainer is given
         the data).
+    n_images : int or None
+        Images of the data set the run trains on (None: all; a new run of ``gantheory train``
+        records the number it used, so that ``--resume`` trains on the same images).
+    data_root : str or None
+        torchvision's data folder the run read (recorded so that ``--resume`` finds the data;
+        the only field besides ``steps`` that may change on resume: it says where the data
+        are, not what they are).
     image_size : int
         32, 64 or 128.
     latent_dim : int
@@ -92,6 +102,8 @@ class ImageConfig:
     latent_dim_range: ClassVar[tuple[int, int | None]] = (1, None)
 
     dataset: str = "shapes"
+    n_images: int | None = None
+    data_root: str | None = None
     image_size: int = 32
     latent_dim: int = 100
     width: int = 64
@@ -113,6 +125,12 @@ class ImageConfig:
         _check_count(self, "latent_dim", *self.latent_dim_range)
         for name in ("width", "batch_size", "steps", "sample_every", "checkpoint_every"):
             _check_count(self, name)
+        if self.n_images is not None:
+            _check_count(self, "n_images")
+        if self.data_root is not None and not (isinstance(self.data_root, str)
+                                               and self.data_root.strip()):
+            raise UsageError(f"data_root must be a folder's path or None; got "
+                             f"{self.data_root!r}")
         for name in ("lr_g", "max_loss"):
             _check_rate(self, name)
 
@@ -222,6 +240,8 @@ class EvalSettings:
     classifier_steps : int
         Training steps of the feature classifier when it is not cached.
     device : str
+    progress : bool
+        Progress bars for the long phases (classifier, generating, features, NLL).
     """
 
     dataset: str
@@ -231,6 +251,7 @@ class EvalSettings:
     n_test: int = 10_000
     classifier_steps: int = 1500
     device: str = "cpu"
+    progress: bool = False
 
 
 class ImageModel(abc.ABC):

@@ -113,6 +113,10 @@ class VAE(Autoencoder):
         ------
         UsageError
             For a Gaussian decoder.
+
+        The result holds the NLL with its two uncertainties, named: the spread over test
+        images and the Monte Carlo error of the estimator
+        (:class:`~gantheory.images.evaluation.NLLResult`).
         """
         cfg = self.config
         if cfg.likelihood != "bernoulli":
@@ -123,6 +127,11 @@ class VAE(Autoencoder):
                                         seed=cfg.seed + 1)
         test = test.subset(slice(0, min(settings.n_test, len(test))))
         images = (data_module.as_float(test.images.to(settings.device)) + 1.0) / 2.0  # [0, 1]
-        nll = vae_nll(self.networks["vae"], images, k=settings.k)
-        return {"test_nll": nll.nll, "test_nll_se": nll.se, "k": nll.k,
-                "n_test": nll.n_images}
+        nll = vae_nll(self.networks["vae"], images, k=settings.k, progress=settings.progress)
+        return {"test_nll": nll.nll,
+                "test_nll_se_over_images": nll.se,
+                "test_nll_mc_se": nll.mc_se,
+                "test_nll_errors": "se_over_images: standard error of the mean over the test "
+                                   "images; mc_se: Monte Carlo error of the K-sample "
+                                   "estimate (delta method on the importance weights)",
+                "k": nll.k, "n_test": nll.n_images}

@@ -84,7 +84,7 @@ class VAEGAN(Autoencoder):
         with context.autocast():
             mu, logvar = vae.encode(real)
         z = losses.reparameterize(mu.float(), logvar.float(), generator=context.rng,
-                                  check_finite=False)
+                                 check_finite=False)
         with context.autocast():
             recon = vae.decode_image(z)
             prior = vae.decode_image(context.draw_latents())

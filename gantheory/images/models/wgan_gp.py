@@ -70,9 +70,8 @@ class WGANGP(GANModel):
         :func:`gantheory.losses.gradient_penalty`, taken through the plain (never compiled)
         critic with ``rng`` drawing the interpolation coefficients.
         """
-        # check_finite=False in every step: the trainer checks the losses once per interval
-        # and stops with TrainingDiverged, keeping the last good checkpoint (no sync a step)
-        d_loss = losses.wasserstein_critic_loss(real_logits, fake_logits, check_finite=False)
+        d_loss = losses.wasserstein_critic_loss(real_logits, fake_logits,
+                                                check_finite=False)
         penalty = losses.gradient_penalty(self.networks["discriminator"], real, fake.float(),
                                           weight=self.config.penalty_weight, generator=rng,
                                           check_finite=False)
