@@ -12,7 +12,7 @@ import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["markdown_table", "write_csv"]
+__all__ = ["append_csv", "markdown_table", "write_csv"]
 
 
 def write_csv(records: Sequence[Mapping[str, object]], path: str | Path) -> Path:
@@ -36,6 +36,39 @@ def write_csv(records: Sequence[Mapping[str, object]], path: str | Path) -> Path
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
+def append_csv(records: Sequence[Mapping[str, object]], path: str | Path) -> Path:
+    """Append records to the CSV at ``path``, writing the header first if the file is new.
+
+    For a log written interval by interval (an image run's ``losses.csv``): every call must
+    give the columns of the first, in the same order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/log.csv"
+    >>> _ = append_csv([{"step": 1, "loss": 0.5}], path)
+    >>> append_csv([{"step": 2, "loss": 0.25}], path).read_text().splitlines()
+    ['step,loss', '1,0.5', '2,0.25']
+    """
+    if not records:
+        raise ValueError("records must hold at least one row to append to a CSV table")
+    path = Path(path)
+    columns = list(records[0])
+    new = not path.exists()
+    if not new:
+        with path.open(newline="") as fh:
+            header = next(csv.reader(fh), [])
+        if header != columns:
+            raise ValueError(f"the columns {columns} differ from {path}'s header {header}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        if new:
+            writer.writeheader()
         writer.writerows(records)
     return path
 

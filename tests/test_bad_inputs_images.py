@@ -14,6 +14,7 @@ import pytest
 import torch
 
 from gantheory import cli
+from gantheory.atomic import remove_stale_temporaries
 from gantheory.images import checkpoint as ckpt
 from gantheory.images import commands, metrics
 from gantheory.images.evaluation import vae_nll
@@ -146,7 +147,7 @@ def test_interrupted_writes_leave_no_temporary_files(dcgan_run, tmp_path):
     run.mkdir()
     (run / "checkpoint.pt.xyz.tmp").write_bytes(b"half")
     (run / "other.tmp").write_bytes(b"not ours")
-    commands.ckpt.remove_stale_temporaries(run / "checkpoint.pt")
+    remove_stale_temporaries(run / "checkpoint.pt")
     assert sorted(p.name for p in run.iterdir()) == ["other.tmp"]
     # and on start: a resumed run cleans its folder before its first write
     (dcgan_run / "checkpoint.pt.orphan.tmp").write_bytes(b"half")

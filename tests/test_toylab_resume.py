@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
+from gantheory.atomic import remove_stale_temporaries, save_atomic
 from gantheory.cli import main
 from gantheory.presets import ring
 from gantheory.toyconfig import GANConfig, method_config
 from gantheory.toylab import GANTrainer
-from gantheory.toylab.gan import remove_stale_temporaries, save_atomic
 from gantheory.toylab.nets import StackedMLP, flat_base, flatten, maxout, select
 from gantheory.toylab.optim import StackedAdam, StackedSGD
 
@@ -173,8 +173,11 @@ def test_atomic_save_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch
     monkeypatch.undo()
     assert torch.equal(torch.load(path)["x"], torch.ones(2))
     assert [p.name for p in tmp_path.iterdir()] == ["ck.pt"]  # no temporary left
-    (tmp_path / ".ck.pt.abc123.tmp").write_bytes(b"left by a crash")
-    assert [p.name for p in remove_stale_temporaries(tmp_path)] == [".ck.pt.abc123.tmp"]
+    (tmp_path / "ck.pt.abc123.tmp").write_bytes(b"left by a crash")
+    assert [p.name for p in remove_stale_temporaries(tmp_path)] == ["ck.pt.abc123.tmp"]
+    assert [p.name for p in tmp_path.iterdir()] == ["ck.pt"]
+    (tmp_path / "ck.pt.def456.tmp").write_bytes(b"left by a crash")
+    save_atomic({"x": torch.zeros(2)}, path)  # the next save cleans up as well
     assert [p.name for p in tmp_path.iterdir()] == ["ck.pt"]
 
 

@@ -5,7 +5,7 @@ state, the step and the configuration (as plain values). :func:`save` writes it 
 file in the same folder and renames it over the old one (an atomic replace on POSIX), so a
 crash while writing leaves the previous checkpoint intact, and the temporary file a killed
 write leaves behind is deleted by the next :func:`save` (and when a run starts,
-:func:`remove_stale_temporaries`). :func:`load` reads it with
+:func:`gantheory.atomic.remove_stale_temporaries`). :func:`load` reads it with
 ``torch.load(weights_only=True)``, which unpickles tensors and plain containers only, never
 code; a file that is missing or is not a checkpoint is reported as :class:`CheckpointError`,
 a :class:`~gantheory.errors.UsageError`.
@@ -13,15 +13,14 @@ a :class:`~gantheory.errors.UsageError`.
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from gantheory.atomic import save_atomic
 from gantheory.errors import UsageError
 
 FORMAT = "gantheory-checkpoint-1"
@@ -57,32 +56,8 @@ def set_rng_state(state: dict[str, Any]) -> None:
 
 
 def save(payload: dict[str, Any], path: str | Path) -> Path:
-    """Write ``payload`` atomically to ``path`` (temporary file, fsync, rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save({"format": FORMAT, **payload}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def remove_stale_temporaries(path: str | Path) -> list[Path]:
-    """Delete the temporary files (``checkpoint.pt.*.tmp``) that writes of ``path`` killed
-    mid-way left in its folder; returns their paths.
-    """
-    path = Path(path)
-    stale = sorted(path.parent.glob(f"{path.name}.*.tmp")) if path.parent.is_dir() else []
-    for tmp in stale:
-        tmp.unlink(missing_ok=True)
-    return stale
+    """Write ``payload`` atomically to ``path`` (:func:`gantheory.atomic.save_atomic`)."""
+    return save_atomic({"format": FORMAT, **payload}, path)
 
 
 def unfit(where: str | Path, exc: BaseException) -> CheckpointError:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from gantheory.atomic import remove_stale_temporaries
 from gantheory.errors import UsageError
 from gantheory.images import checkpoint as ckpt
 from gantheory.images import data as data_module
@@ -178,7 +179,7 @@ def train(model: str, out: str | Path, *, dataset: str | None = None,
         trainer = ImageTrainer(image_model, data, out, device=device)
     if trainer.is_main:
         out.mkdir(parents=True, exist_ok=True)
-        ckpt.remove_stale_temporaries(path)
+        remove_stale_temporaries(path)
         record = provenance(device, config=trainer.model.record(),
                             resumed_at=trainer.step if resume else None, n_images=len(data),
                             processes=trainer.world_size)

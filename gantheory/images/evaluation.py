@@ -39,6 +39,7 @@ from gantheory import losses
 from gantheory.errors import UsageError
 from gantheory.images import data as data_module
 from gantheory.images import metrics
+from gantheory.stats import mean_and_standard_error
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,9 @@ def vae_nll(vae, images: torch.Tensor, *, k: int = 5000, batch_size: int = 16,
         mc_vars.append(relative.var(0, correction=0) / k)  # (B,) delta-method variance
     per_image = torch.cat(bounds)  # (N,)
     n = len(per_image)
-    se = float(per_image.std() / n**0.5) if n > 1 else float("nan")
+    mean, se = mean_and_standard_error(per_image.double().cpu().numpy())  # spread over images
     mc_se = float(torch.cat(mc_vars).sum().sqrt() / n)
-    return NLLResult(-float(per_image.mean()), se, mc_se, k, n)
+    return NLLResult(-float(mean), float(se), mc_se, k, n)
 
 
 def _log_weights(vae, xb: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor, m: int,

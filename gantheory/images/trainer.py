@@ -50,6 +50,7 @@ from gantheory.images.models.base import (
     TrainingContext,
     model_from_record,
 )
+from gantheory.tables import append_csv
 
 
 def _process_group() -> tuple[int, int]:
@@ -316,14 +317,7 @@ class ImageTrainer:
         return path
 
     def _log(self, rows: list[dict[str, float]]) -> None:
-        path = self.out / "losses.csv"
-        new = not path.exists()
-        with path.open("a", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            if new:
-                writer.writeheader()
-            writer.writerows(rows)
-        self._plot_losses(path)
+        self._plot_losses(append_csv(rows, self.out / "losses.csv"))
 
     def _plot_losses(self, path: Path) -> None:
         from gantheory import plotting

@@ -21,8 +21,6 @@ Shapes: ``M`` seeds, ``N`` = ``batch_size`` discriminator inputs per seed, ``m``
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ import torch
 from tqdm.auto import tqdm
 
 from gantheory import losses
+from gantheory.atomic import save_atomic
 from gantheory.distributions import GaussianMixture
 from gantheory.toyconfig import GANConfig
 from gantheory.toylab.data import MixtureSampler
@@ -41,42 +40,6 @@ from gantheory.toylab.optim import StackedAdam, StackedSGD
 
 #: Version of the checkpoint layout of :meth:`GANTrainer.state_dict`.
 CHECKPOINT_FORMAT = 1
-#: Prefix and suffix of the temporary files of :func:`save_atomic`.
-TMP_PREFIX, TMP_SUFFIX = ".", ".tmp"
-
-
-def save_atomic(obj: object, path: str | Path) -> Path:
-    """:func:`torch.save` ``obj`` to ``path`` through a temporary file in the same folder and
-    :func:`os.replace`: readers see the old file or the new one, never a part.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX + path.name + ".",
-                               suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(obj, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def remove_stale_temporaries(folder: str | Path) -> list[Path]:
-    """Delete the temporary files that an interrupted :func:`save_atomic` left in ``folder``."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    stale = [p for p in folder.iterdir()
-             if p.name.startswith(TMP_PREFIX) and p.name.endswith(TMP_SUFFIX) and p.is_file()]
-    for p in stale:
-        p.unlink(missing_ok=True)
-    return stale
-
-
 _D_LOSS = {
     "minimax": losses.minimax_d_loss,
     "non-saturating": losses.minimax_d_loss,

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from gantheory import dirac
+from gantheory.atomic import remove_stale_temporaries
 from gantheory.provenance import provenance
 from gantheory.tables import write_csv
 from gantheory.toylab import experiments, plots, reporting
@@ -60,8 +61,6 @@ def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     checkpoints = out / CHECKPOINTS
-    from gantheory.toylab.gan import remove_stale_temporaries
-
     remove_stale_temporaries(checkpoints)
     _write_json({"experiment": "modes", "target": target, "methods": list(methods),
                  "seeds": seeds, "steps": steps, "snapshots": n_snapshots, "device": device,
