@@ -21,7 +21,6 @@ discriminator trains on :math:`n = 128` points in 16 dimensions.
 
 # %%
 # The setting
-# -----------
 # :math:`p_\text{data} = \mathcal N(0, I_{16})`. Two fixed generators: a perfect one,
 # :math:`p_g = p_\text{data}`, and a biased one, :math:`p_g = \mathcal N(\mu, I)` with
 # :math:`\|\mu\| = 1`. For the biased one the best possible accuracy is that of the exact
@@ -54,21 +53,24 @@ held_out = torch.tensor(p_data.sample(2000, seed=1), dtype=torch.float32)  # nev
 
 
 def accuracy(logits_real, logits_fake):
-    """Mean of the two accuracies: real called real (logit > 0), fake called fake; a tie
-    (logit 0, D = 1/2) counts as half right."""
-    return 0.5 * float((logits_real.sign() + 1).mean() / 2 + (1 - logits_fake.sign()).mean() / 2)
+    """Mean of the two accuracies: real called real (logit > 0), fake called fake.
+
+    A tie (logit 0, D = 1/2) counts as half right.
+    """
+    right_real = (logits_real.sign() + 1) / 2  # 1, 1/2 or 0
+    right_fake = (1 - logits_fake.sign()) / 2
+    return 0.5 * float(right_real.mean() + right_fake.mean())
 
 
 for name, p_g in generators.items():
     fake = p_g.sample(2000, seed=2)
     exact = optimal_discriminator(p_data, p_g)
-    print(f"{name}: the exact D* scores accuracy "
-          f"{accuracy(torch.tensor(exact.logit(held_out.numpy())), torch.tensor(exact.logit(fake))):.3f}"
-          f" on held-out data (Phi(|mean of p_g| / 2) = {norm.cdf(np.linalg.norm(p_g.mean) / 2):.3f})")
+    best = accuracy(torch.tensor(exact.logit(held_out.numpy())), torch.tensor(exact.logit(fake)))
+    print(f"{name}: the exact D* scores accuracy {best:.3f} on held-out data "
+          f"(Phi(|mean of p_g| / 2) = {norm.cdf(np.linalg.norm(p_g.mean) / 2):.3f})")
 
 # %%
 # The loop, with the accuracies and losses on the training points and on held-out data
-# -------------------------------------------------------------------------------------
 # Every 25 steps: accuracy and loss on the 128 points and on 2,000 held-out points, each
 # against 2,000 fresh samples of the generator. (For the fresh-data run the 128 points are
 # just more held-out data.)
@@ -103,12 +105,13 @@ for run, (g_name, finite) in RUNS.items():
           f"{rows[-1][3]:.3f}, on held-out data {rows[-1][4]:.3f} (log 4 = {np.log(4):.3f})")
 
 # %%
-# Left: accuracy on the training points (solid) and on held-out data (dashed); dotted, the
-# exact :math:`D^*`'s. Right: the discriminator's loss. On the 128 points the training
-# accuracy climbs to 1 and the training loss falls towards 0 for the perfect generator just
-# as for the biased one, while the held-out accuracy of the biased run falls back towards 1/2
-# and the held-out loss climbs far above :math:`\log 4`: the memorised points say nothing about
-# the data, and the small training loss nothing about the generator. With fresh data the discriminator learns the real difference instead.
+# Left: accuracy on the training points (solid) and on held-out data (dashed); dotted, the exact
+# :math:`D^*`'s. Right: the discriminator's loss. On the 128 points the training accuracy climbs to
+# 1 and the training loss falls towards 0 for the perfect generator just as for the biased one,
+# while the held-out accuracy of the biased run falls back towards 1/2 and the held-out loss climbs
+# far above :math:`\log 4`: the memorised points say nothing about the data, and the small training
+# loss nothing about the generator. With fresh data the discriminator learns the real difference
+# instead.
 fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.2), layout="constrained")
 for colour, (run, c) in zip(plotting.CYCLE, curves.items(), strict=False):
     left.plot(c[:, 0], c[:, 1], color=colour, label=f"{run}: training")

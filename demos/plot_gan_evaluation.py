@@ -32,7 +32,6 @@ and real images of a single class. A good metric orders them in that order.
 import os
 
 import matplotlib.pyplot as plt
-import numpy as np
 import torch
 from torchvision.utils import make_grid
 

@@ -24,7 +24,6 @@ alike: :math:`D^*` becomes :math:`p_\sigma/(p_\sigma + q_\sigma)` for the blurre
 
 # %%
 # One training loop, four sets of targets
-# ---------------------------------------
 # Data: two modes at :math:`\pm 2` (standard deviation 0.5); a fixed generator
 # :math:`p_g = \mathcal N(0.5, 1.5^2)`. Each discriminator trains on
 # :func:`gantheory.losses.bce_d_loss` with its targets from
@@ -96,13 +95,13 @@ for name, (a, b, f) in SETTINGS.items():
     learnt[name] = d_of_x(net)
     a_eff, b_eff = (1 - f, f) if f > 0 else (a, b)
     predicted = b_eff + (a_eff - b_eff) * d_star  # the formula above
-    print(f"{name:28s} mean |D - D*_ab| {np.sum(mass * abs(learnt[name] - predicted)) / mass.sum():.3f}"
+    error = np.sum(mass * abs(learnt[name] - predicted)) / mass.sum()
+    print(f"{name:28s} mean |D - D*_ab| {error:.3f}"
           f"   mean |D - D*| {np.sum(mass * abs(learnt[name] - d_star)) / mass.sum():.3f}"
           f"   max D {learnt[name].max():.3f} (formula {predicted.max():.3f})")
 
 # %%
 # Instance noise, annealed
-# ------------------------
 # :func:`gantheory.losses.instance_noise_std` lowers :math:`\sigma_t` linearly from 1 to 0
 # over the run, and :func:`gantheory.losses.add_instance_noise` adds it to both batches. The
 # blurred densities are exact: a Gaussian mixture convolved with :math:`\mathcal N(0,
@@ -134,12 +133,12 @@ for sigma, d in snapshots.items():
 
 # %%
 # Left: each trained D (solid) on its predicted optimum :math:`b + (a - b)D^*` (dashed): the
-# smoothed ones peak lower than the plain one (:math:`a` times its peak when :math:`b = 0`),
-# the optima of the two-sided and flipped ones never fall below :math:`b` (the trained ones
-# come close to it between the modes). The printed errors against
-# :math:`D^*_{a,b}` are smaller than against the plain :math:`D^*`, except for the plain
-# targets, where the two are the same. Right: the optimum for the blurred densities at three noise levels, the
-# trained D at :math:`\sigma = 1/2` and at the end, and the annealing schedule.
+# smoothed ones peak lower than the plain one (:math:`a` times its peak when :math:`b = 0`), the
+# optima of the two-sided and flipped ones never fall below :math:`b` (the trained ones come close
+# to it between the modes). The printed errors against :math:`D^*_{a,b}` are smaller than against
+# the plain :math:`D^*`, except for the plain targets, where the two are the same. Right: the
+# optimum for the blurred densities at three noise levels, the trained D at :math:`\sigma = 1/2` and
+# at the end, and the annealing schedule.
 fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.2), layout="constrained")
 for colour, (name, (a, b, f)) in zip(plotting.CYCLE, SETTINGS.items(), strict=False):
     a_eff, b_eff = (1 - f, f) if f > 0 else (a, b)
@@ -154,7 +153,8 @@ for colour, sigma in zip(plotting.CYCLE[1:4], (1.0, 0.5, 0.0), strict=True):
     right.plot(x, optimal_discriminator(blurred(p_data, sigma), blurred(p_g, sigma))(x),
                color=colour, ls="--", label=rf"$D^*_\sigma$, $\sigma = {sigma:g}$")
     if sigma in snapshots:
-        right.plot(x, snapshots[sigma], color=colour, label=rf"D trained, at $\sigma_t = {sigma:g}$")
+        right.plot(x, snapshots[sigma], color=colour,
+                   label=rf"D trained, at $\sigma_t = {sigma:g}$")
 inset = right.inset_axes((0.68, 0.62, 0.3, 0.3))
 steps = np.arange(STEPS + 1)
 inset.plot(steps, [instance_noise_std(t, STEPS, 1.0) for t in steps], label="linear")
