@@ -1,6 +1,6 @@
 r"""
 Label smoothing, label flipping and instance noise move D*
-=========================================================
+==========================================================
 
 Train the discriminator by cross-entropy with target :math:`a` on data and :math:`b` on
 samples. At each :math:`x` it maximises
