@@ -47,10 +47,11 @@ from gantheory.images.metrics import (
     train_classifier,
 )
 
-FULL = os.environ.get("GANTHEORY_FULL") == "1"
-SIZE, N_TRAIN, STEPS, N = (32, 12_000, 1500, 5000) if FULL else (16, 3000, 300, 1000)
-SUBSETS, SUBSET_SIZE = (10, 1000) if FULL else (5, 500)
 plotting.use_style()
+if os.environ.get("GANTHEORY_FULL") == "1":
+    SIZE, N_TRAIN, STEPS, N, SUBSETS, SUBSET_SIZE = 32, 12_000, 1500, 5000, 10, 1000
+else:
+    SIZE, N_TRAIN, STEPS, N, SUBSETS, SUBSET_SIZE = 16, 3000, 300, 1000, 5, 500
 torch.manual_seed(0)
 classifier = train_classifier(shapes(N_TRAIN, SIZE, seed=0), steps=STEPS, batch_size=64,
                               lr=3e-3)

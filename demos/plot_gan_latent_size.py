@@ -19,7 +19,6 @@ ignore or use. Here the same small DCGAN is trained twice on shapes, with :math:
 
 # %%
 # Two runs, one loop
-# ------------------
 # :class:`gantheory.nets.DCGANGenerator` and :class:`~gantheory.nets.DCGANDiscriminator` of
 # width 8 (DCGAN's is 64) on 32 x 32 shapes, the minimax discriminator loss and the
 # non-saturating generator loss, Adam (:math:`2 \cdot 10^{-3}`, :math:`\beta_1 = 0.5`). The
@@ -70,7 +69,6 @@ runs = {k: train(k) for k in LATENTS}
 
 # %%
 # What the samples vary in
-# ------------------------
 # One summary that needs no classifier: the standard deviation of each pixel across 256
 # samples, averaged over the pixels (the data's spread of positions, colours and shapes makes
 # it large; a generator that draws one blob everywhere scores low), and the mean distance
@@ -93,13 +91,13 @@ for k, (_, history) in runs.items():
           f"the last 30 steps: D {history[-30:, 0].mean():.3f}, G {history[-30:, 1].mean():.3f}")
 
 # %%
-# Top: 16 samples of each generator beside 16 data images. Bottom: the losses (20-step
-# running means). What a run this small can show is limited: one seed per latent size, 150
-# steps of a width-8 DCGAN, after which both generators draw rough coloured blobs on black,
-# less varied than the data. The printed spreads say which generator is more varied in this
-# run; one seed cannot say whether that difference comes from the latent size or from chance.
-# The claim that holds regardless is the one above: a latent of 10 dimensions cannot fill more
-# than a 10-dimensional set of images, and the six factors of shapes fit in it.
+# Top: 16 samples of each generator beside 16 data images. Bottom: the losses (20-step running
+# means). What a run this small can show is limited: one seed per latent size, 150 steps of a
+# width-8 DCGAN, after which both generators draw rough coloured blobs on a grey, textured
+# background, far from the data and less varied than it. The printed spreads say which generator is
+# more varied in this run; one seed cannot say whether that difference comes from the latent size or
+# from chance. The claim that holds regardless is the one above: a latent of 10 dimensions cannot
+# fill more than a 10-dimensional set of images, and the six factors of shapes fit in it.
 fig = plt.figure(figsize=(9.0, 4.6), layout="constrained")
 top, bottom = fig.subfigures(2, 1, height_ratios=(1.0, 0.8))
 panels = {"data": data[:16], **{f"latent {k}": samples[k][:16] for k in LATENTS}}

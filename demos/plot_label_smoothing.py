@@ -46,11 +46,11 @@ from gantheory.losses import (
 )
 from gantheory.presets import bimodal
 
-FULL = os.environ.get("GANTHEORY_FULL") == "1"
-STEPS, BATCH = (3000 if FULL else 400), 256
+STEPS = 3000 if os.environ.get("GANTHEORY_FULL") == "1" else 400
+BATCH = 256
+p_data, p_g = bimodal(), Gaussian(0.5, 1.5**2)
 plotting.use_style()
 torch.manual_seed(0)
-p_data, p_g = bimodal(), Gaussian(0.5, 1.5**2)
 pool = torch.tensor(p_data.sample(50_000, seed=0), dtype=torch.float32)  # (50000, 1)
 x = np.linspace(-5.0, 6.0, 400)
 xt = torch.tensor(x, dtype=torch.float32)[:, None]
