@@ -23,9 +23,11 @@ topic                  figures
                        criterion-jsd, generator-gradients, dirac-gan
 ``divergences``        kl-mle, gaussian-kl-surface, forward-reverse-kl, divergence-zoo
 ``toy-lab``            algorithm-1, toy-gan-1d, toy-gan-ring, mode-collapse,
-                       saturation-toy, wgan-vs-gan, discriminator-losses
-``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size
-``images``             image-training, latent-interpolation, cgan-class-grid
+                       saturation-toy, wgan-vs-gan, wgan-clipping, discriminator-losses,
+                       label-smoothing, discriminator-overfitting
+``vae``                vae-loss-curve, toy-vae-latent, vae-latent-size, conv-vae-latent-size
+``images``             dcgan-architecture, image-training, gan-latent-size,
+                       latent-interpolation, cgan-class-grid, gan-evaluation
 =====================  ===============================================================
 """
 
@@ -87,8 +89,14 @@ _add(FigureSpec("saturation-toy", "The saturating generator gradient while D tra
                 "toy-lab", ("vanishing-gradient",), **TORCH))
 _add(FigureSpec("wgan-vs-gan", "WGAN-GP vs GAN training curves on the ring", "toy-lab", (),
                 **TORCH))
+_add(FigureSpec("wgan-clipping", "WGAN with weight clipping beside WGAN-GP: the critics' "
+                "weights", "toy-lab", (), **TORCH))
 _add(FigureSpec("discriminator-losses", "Every discriminator loss and the function it learns",
                 "toy-lab", (), **TORCH))
+_add(FigureSpec("label-smoothing", "Label smoothing, flipping and instance noise move D*",
+                "toy-lab", ("optimal-discriminator",), **TORCH))
+_add(FigureSpec("discriminator-overfitting", "A discriminator overfits a finite training sample",
+                "toy-lab", ("optimal-discriminator",), **TORCH))
 # -- VAEs ----------------------------------------------------------------------------------
 _add(FigureSpec("vae-loss-curve", "A VAE's loss: reconstruction and KL over training", "vae",
                 ("vae-kl",), **TORCH))
@@ -96,13 +104,21 @@ _add(FigureSpec("toy-vae-latent", "A 2-D VAE's latent space on the ring", "vae",
                 **TORCH))
 _add(FigureSpec("vae-latent-size", "KL and reconstruction against latent size", "vae", (),
                 **TORCH))
+_add(FigureSpec("conv-vae-latent-size", "A convolutional VAE on shapes: latent size 20 against "
+                "60", "vae", ("vae-kl",), **TORCH))
 # -- images --------------------------------------------------------------------------------
+_add(FigureSpec("dcgan-architecture", "DCGAN's architecture, layer by layer, with its shapes",
+                "images", (), **TORCH))
 _add(FigureSpec("image-training", "DCGAN on shapes: samples every N steps and loss curves",
+                "images", (), **TORCH))
+_add(FigureSpec("gan-latent-size", "A DCGAN on shapes with latent size 10 against 256",
                 "images", (), **TORCH))
 _add(FigureSpec("latent-interpolation", "The four-corner latent interpolation grid (8 x 8)",
                 "images", (), **TORCH))
 _add(FigureSpec("cgan-class-grid", "The conditional GAN's class grid", "images", (),
                 **TORCH))
+_add(FigureSpec("gan-evaluation", "Fréchet distance, KID and mode counts of known sample sets",
+                "images", (), **TORCH))
 
 
 def make(out: str | Path, names: Sequence[str] | str | None = None, fast: bool = True,
