@@ -136,6 +136,35 @@ class GANConfig:
         if self.weight_clip is not None:
             val.check_positive(self.weight_clip, "weight_clip")
 
+    def memory_estimate(self, seeds: int, data_dim: int = 2, *, snapshots: int = 6,
+                        n_samples: int = 2500) -> int:
+        r"""A rough upper estimate (bytes, float32) of what training ``seeds`` seeds holds.
+
+        Per seed: the parameters of both networks five times over (the weights, their
+        gradients, Adam's two moments, one working copy), the activations of one step (every
+        hidden unit, maxout pieces counted, for the real and the generated batch, six times:
+        kept for the backward pass, their gradients, and the generator step's own pass through
+        the discriminator, times ``unroll + 1``), and the kept snapshots (``n_samples`` points
+        and their discriminator outputs per snapshot).
+
+        Examples
+        --------
+        >>> small, big = GANConfig().memory_estimate(10), GANConfig().memory_estimate(100_000)
+        >>> small < 2**30 < big
+        True
+        """
+        def n_params(d_in: int, hidden: tuple[int, ...], d_out: int, pieces: int) -> int:
+            sizes = (d_in, *hidden)
+            count = sum((a + 1) * b * pieces for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+            return count + (sizes[-1] + 1) * d_out
+
+        params = (n_params(self.latent_dim, self.g_hidden, data_dim, 1)
+                  + n_params(data_dim * self.pack, self.d_hidden, 1, self.d_pieces))
+        units = sum(self.g_hidden) + self.d_pieces * sum(self.d_hidden)
+        activations = 6 * 2 * self.batch_size * self.pack * units * (self.unroll + 1)
+        kept = snapshots * n_samples * (data_dim + 1)
+        return 4 * seeds * (5 * params + activations + kept)
+
     def replace(self, **changes: object) -> GANConfig:
         """A copy with some fields changed (checked again)."""
         names = {f.name for f in dataclasses.fields(self)}

@@ -72,6 +72,9 @@ def add_parser(sub) -> None:
 
 
 def _methods(chosen: list[str]) -> list[str]:
+    repeated = sorted({m for m in chosen if chosen.count(m) > 1})
+    if repeated:
+        raise UsageError(f"--method {repeated[0]!r} is given twice")
     if ALL_METHODS not in chosen:
         return chosen
     if len(chosen) > 1:
@@ -126,6 +129,24 @@ def _modes_settings(args: argparse.Namespace) -> None:
         setattr(args, name, value)
 
 
+def _check_memory(args: argparse.Namespace) -> None:
+    """Refuse a run whose estimated memory (:meth:`GANConfig.memory_estimate` of its largest
+    method, or of the default network for the other experiments) exceeds what is free.
+    """
+    from gantheory.resources import format_bytes, free_memory
+    from gantheory.toyconfig import GANConfig, method_config
+
+    methods = getattr(args, "methods", None) or [None]
+    snapshots = getattr(args, "snapshots", None) or 6
+    need = max((method_config(m) if m else GANConfig()).memory_estimate(
+        args.seeds, snapshots=snapshots) for m in methods)
+    free = free_memory(args.device)
+    if free is not None and need > free:
+        raise UsageError(f"--seeds {args.seeds} needs about {format_bytes(need)} on "
+                         f"{args.device} (networks, optimiser state, one step's activations, "
+                         f"snapshots) but {format_bytes(free)} is free; use fewer --seeds")
+
+
 def _fast_cpu_settings() -> None:
     """Before torch loads: idle OpenMP threads sleep instead of spinning, unless the user
     chose (OMP_WAIT_POLICY); freed memory stays in the process (:mod:`gantheory.toylab.cpu`).
@@ -158,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
         written = runner.run_dirac(out=args.out)
     else:
         check_device(args.device)
+        _check_memory(args)
         from gantheory.toylab import runner
 
         if args.experiment == "modes":

@@ -46,6 +46,7 @@ from gantheory.images.models.base import (
 from gantheory.images.registry import SAMPLE_KINDS
 from gantheory.images.trainer import ImageTrainer
 from gantheory.provenance import provenance
+from gantheory.resources import free_memory
 
 
 # -- train --------------------------------------------------------------------------------------
@@ -196,22 +197,6 @@ def _network_shape(state: dict[str, Any], path: Path) -> tuple[int, int]:
         raise ckpt.unfit(path, exc) from exc
 
 
-def free_memory(device: str | torch.device) -> int | None:
-    """Bytes free on ``device``: CUDA's ``mem_get_info``, else ``MemAvailable`` of
-    ``/proc/meminfo``; None where neither can be read.
-    """
-    device = torch.device(device)
-    if device.type == "cuda":
-        return int(torch.cuda.mem_get_info(device)[0])
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
 def estimate_memory(model: ImageModel, data: data_module.ImageData) -> int:
     """A rough estimate (bytes) of what training ``model`` (built) on ``data`` holds on its
     device: the weights with their gradients and Adam's two moments (4 copies in float32),
@@ -252,7 +237,7 @@ def _check_resources(model: ImageModel, data: data_module.ImageData, device: str
         raise UsageError(f"--batch-size {batch} is larger than the data set ({len(data)} "
                          f"images of {data.name!r}); use at most {len(data)} or more "
                          "--n-images")
-    need, free = estimate_memory(model, data), free_memory(device)
+    need, free = estimate_memory(model, data), free_memory(str(device))
     if free is not None and need > free:
         raise UsageError(f"the run needs about {need / 2**30:.1f} GiB on {device} (weights, "
                          f"optimiser state, one batch's activations, the data) but "

@@ -125,7 +125,10 @@ def run_saturation(*, seeds: int, out: str | Path, device: str = "cpu") -> list[
     out.mkdir(parents=True, exist_ok=True)
     info = provenance(device, seeds=list(range(seeds)))
     records = experiments.saturation(seeds=seeds, device=device)
-    return [write_csv(records, out / "saturation.csv"),
+    md = out / "saturation.md"
+    md.write_text(f"# Saturation while D trains (Arjovsky & Bottou 2017, Fig. 2)\n\n"
+                  f"`{info['command']}`\n\n{reporting.saturation_table(records)}\n")
+    return [write_csv(records, out / "saturation.csv"), md,
             _write_json(info, out / "saturation_provenance.json"),
             plots.plot_saturation(records, out / "saturation.png")]
 
@@ -134,6 +137,7 @@ def run_dirac(*, out: str | Path) -> list[Path]:
     """Dirac-GAN: eigenvalue / behaviour table (CSV, markdown) and the trajectory figure."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    info = provenance("cpu")  # numpy only: the device is the CPU
     rows = dirac.behaviour_table()
     path = write_csv(rows, out / "dirac.csv")
     md = out / "dirac.md"
@@ -143,7 +147,8 @@ def run_dirac(*, out: str | Path) -> list[Path]:
         "default parameters (gantheory.dirac.DEFAULTS). The prediction is local (the "
         "spectral radius of the update map at the equilibrium); WGAN's clipping (c = 1) keeps "
         "the orbit bounded, so a predicted divergence shows as a cycle.\n")
-    return [path, md, plots.plot_dirac(out / "dirac.png")]
+    return [path, md, _write_json(info, out / "dirac_provenance.json"),
+            plots.plot_dirac(out / "dirac.png")]
 
 
 def run_vae(target: str, *, seeds: int, steps: int, out: str | Path, device: str = "cpu",
