@@ -12,9 +12,12 @@ from gantheory import cli
     (["toy", "modes", "--method", "gan", "gan"], "--method 'gan' is given twice"),
     (["toy", "modes", "--seeds", "100000"], "--seeds 100000 needs about"),
     (["toy", "one-d", "--seeds", "1000000"], "use fewer --seeds"),
+    (["toy", "dirac", "--out", ""], "--out must name a folder"),
 ])
 def test_refused_before_any_training(argv, fragment, tmp_path, capsys):
-    assert cli.main([*argv, "--out", str(tmp_path / "out")]) == 2
+    if "--out" not in argv:
+        argv = [*argv, "--out", str(tmp_path / "out")]
+    assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()  # nothing was started

@@ -9,9 +9,8 @@ and ``--method`` come from :data:`~gantheory.toyconfig.TARGETS` and
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from gantheory.cli._common import Parser, check_device, positive
+from gantheory.cli._common import Parser, check_device, check_out_folder, positive
 from gantheory.errors import UsageError
 from gantheory.toyconfig import EXPERIMENTS, METHODS, TARGETS
 
@@ -80,12 +79,6 @@ def _methods(chosen: list[str]) -> list[str]:
     if len(chosen) > 1:
         raise UsageError(f"--method {ALL_METHODS} cannot be combined with other methods")
     return list(METHODS)
-
-
-def _check_out(out: str) -> None:
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {out!r} exists and is not a folder")
 
 
 def _modes_settings(args: argparse.Namespace) -> None:
@@ -168,7 +161,7 @@ def _fast_cpu_settings() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen toy-lab experiment and list what it wrote."""
-    _check_out(args.out)
+    check_out_folder(args.out)
     if args.experiment != "dirac":
         _fast_cpu_settings()
     if args.experiment == "modes":
