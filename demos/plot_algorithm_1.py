@@ -14,6 +14,8 @@ then one step of the generator (here on the non-saturating loss
 discriminator's best response is :math:`D^* = p_\text{data}/(p_\text{data} + p_g)`. First the
 inner loop alone, against a generator whose density we know, so that :math:`D^*` is exact
 (:func:`gantheory.optimal_discriminator`); then the whole algorithm on two modes.
+
+Theory: :doc:`/theory/minimax`.
 """
 
 # %%

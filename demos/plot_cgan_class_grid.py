@@ -11,6 +11,8 @@ A conditional GAN (Mirza and Osindero 2014) gives the label :math:`y` to both pl
 so the generator can be asked for a class. One row per class of ``shapes``, one column per
 latent :math:`z`, the same :math:`z` down each column: the label should fix the shape and the
 colour, the latent the rest (position, size, brightness).
+
+Theory: :doc:`/theory/conditional`.
 """
 
 # %%

@@ -16,6 +16,8 @@ one that carries information costs nats. A larger latent lets the encoder buy a 
 reconstruction with more KL, once the model is trained long enough to use it. Here the same
 convolutional VAE is trained on the shapes images with :math:`J = 20` and :math:`J = 60`, and
 the KL is read per dimension.
+
+Theory: :doc:`/theory/vae`.
 """
 
 # %%

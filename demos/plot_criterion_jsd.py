@@ -14,6 +14,8 @@ function at :math:`D^*` (markers) and :math:`2\,\mathrm{JSD} - \log 4` computed 
 (lines) along three families of Gaussian generators. Right: the same two numbers for random
 mixture generators against bimodal data, on the identity line. Checked by
 ``gantheory verify --only criterion-jsd``.
+
+Theory: :doc:`/theory/criterion_jsd`.
 """
 
 # %%

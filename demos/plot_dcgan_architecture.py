@@ -17,6 +17,8 @@ so :math:`k = 4, s = 2, p = 1` halves a side (convolution) or doubles it (transp
 Here a tensor runs through :class:`gantheory.nets.DCGANGenerator` and
 :class:`gantheory.nets.DCGANDiscriminator` one layer at a time, and each shape is checked
 against the formula.
+
+Theory: :doc:`/theory/practice`.
 """
 
 # %%

@@ -16,6 +16,8 @@ cycle. Instance noise, the R1 penalty :math:`\tfrac\gamma2\psi^2` and consensus 
 move the eigenvalues into the left half-plane, and the steps converge. Each panel shows the
 directions of the field and the two kinds of steps from :math:`(1, 1)`, classified by what
 the trajectory does. Checked by ``gantheory verify --only dirac-eigenvalues dirac-dynamics``.
+
+Theory: :doc:`/theory/dirac`.
 """
 
 # %%
@@ -58,8 +60,13 @@ trajectories = {(method, update): dirac.simulate(method, *START, STEP, N_STEPS, 
                 for method in dirac.METHODS for update in dirac.UPDATES}
 
 # %%
-# Each panel: the directions of the field (grey), the two trajectories, the equilibrium.
+# Each panel: the directions of the field (grey), the two trajectories, the equilibrium. WGAN's
+# discriminator is clipped, :math:`\psi` projected onto :math:`[-c, c]` after every step with
+# :math:`c = 1` (``gantheory.dirac.DEFAULTS``): its panel says so in its title, and dashed
+# lines mark :math:`\psi = \pm c`, the bounds its trajectories stay within.
 lim = 2.0
+clip = dirac.DEFAULTS["wgan"]["clip"]
+titles = {"wgan": f"WGAN, weights clipped to |ψ| ≤ {clip:g}"}
 theta, psi = np.meshgrid(np.linspace(-lim, lim, 17), np.linspace(-lim, lim, 17))
 fig, axes = plt.subplots(2, 3, figsize=(8.4, 6.0), layout="constrained")
 for ax, method in zip(axes.ravel(), dirac.METHODS, strict=True):
@@ -72,7 +79,10 @@ for ax, method in zip(axes.ravel(), dirac.METHODS, strict=True):
         ax.plot(traj[:, 0], traj[:, 1], color=colour, lw=0.9,
                 label=f"{update}: {verdicts[method, update]}")
     ax.plot([0], [0], "o", color=plotting.OPTIMAL, ms=4)
-    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=method,
+    if method == "wgan":
+        for bound in (-clip, clip):
+            ax.axhline(bound, color="#888888", lw=0.8, ls="--")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=titles.get(method, method),
            xlabel="θ (generator)", ylabel="ψ (discriminator)")
     ax.legend(loc="lower left", fontsize=6)
 fig.suptitle(f"Dirac-GAN: gradient fields and {N_STEPS} steps of size {STEP} from {START}; "

@@ -20,6 +20,8 @@ whose slope :math:`\|\nabla f\|` the penalty pulls to 1. Here each loss trains a
 network against :math:`p_g = \mathcal N(0.5, 1.5^2)`, with the data two modes at
 :math:`\pm 2`, and the learnt function is drawn beside its optimum, computed exactly from
 :func:`gantheory.optimal_discriminator`.
+
+Theory: :doc:`/theory/fgan`.
 """
 
 # %%

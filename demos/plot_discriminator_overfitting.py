@@ -17,6 +17,8 @@ memorises the training points, its training loss goes to 0, and it no longer say
 about :math:`p_\text{data}` or about the generator (Arora et al. 2017 make this point about the
 generalisation of GAN objectives). Here the generator is fixed, a Gaussian, and one
 discriminator trains on :math:`n = 128` points in 16 dimensions.
+
+Theory: :doc:`/theory/practice`.
 """
 
 # %%

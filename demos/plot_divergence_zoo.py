@@ -15,6 +15,8 @@ separate; KL grows as :math:`\delta^2/2`; the Wasserstein distances grow as :mat
 which is why a WGAN's critic still has a slope where the JSD is flat. Here
 :math:`P = \mathcal N(0, 1)` and :math:`Q = \mathcal N(\delta, 1)`. Related check:
 ``gantheory verify --only f-gan``.
+
+Theory: :doc:`/theory/fgan`.
 """
 
 # %%

@@ -15,6 +15,8 @@ modes (it matches the moments); the reverse KL :math:`\mathrm{KL}(q\,\|\,p)` is 
 :math:`(m, s) \approx (\mu_k, \sigma)`, with :math:`\min \mathrm{KL}(q\,\|\,p) \approx -\log
 w_k`. The JSD lies in between. Right: each divergence minimised over :math:`s` for every
 :math:`m`: one minimum against two. Checked by ``gantheory verify --only mode-seeking``.
+
+Theory: :doc:`/theory/mode_collapse`.
 """
 
 # %%

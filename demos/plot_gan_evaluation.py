@@ -17,6 +17,8 @@ the classes hit, with :math:`\mathrm{KL}(\hat h \,\|\, U)` of the class histogra
 (:math:`\log 12 = 2.48` nats when one class of twelve is all there is). Three "generators"
 whose quality we know stand in for trained ones: fresh real images, real images with noise,
 and real images of a single class. A good metric orders them in that order.
+
+Theory: no page derives these metrics; the closest is :doc:`/theory/practice` (its image models).
 """
 
 # %%

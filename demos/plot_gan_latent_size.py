@@ -15,6 +15,8 @@ Lemma 1, for the networks used in practice). The shapes data have few factors of
 principle cover them; a large :math:`k` gives the generator many directions it must learn to
 ignore or use. Here the same small DCGAN is trained twice on shapes, with :math:`k = 10` and
 :math:`k = 256`, everything else equal.
+
+Theory: :doc:`/theory/practice`.
 """
 
 # %%

@@ -17,6 +17,8 @@ gradient (arrows, directions only) points there from everywhere. Right: a slice 
 :math:`\mu = 1/2`, where the closed forms (lines) agree with the KL by quadrature and with
 central differences of it (markers). Checked by
 ``gantheory verify --only gaussian-kl vae-kl``.
+
+Theory: :doc:`/theory/vae`.
 """
 
 # %%

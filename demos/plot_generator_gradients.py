@@ -23,6 +23,8 @@ optimal discriminator, for :math:`p_\text{data} = \mathcal N(0, 1)` and
 
 while the :math:`-\log D^*` gradient tends to :math:`\theta`. Checked by
 ``gantheory verify --only vanishing-gradient ns-gradient``.
+
+Theory: :doc:`/theory/non_saturating`.
 """
 
 # %%

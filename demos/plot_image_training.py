@@ -15,6 +15,8 @@ Top: real images, then the generator's images for one fixed batch of latents eve
 :math:`N` steps; bottom: both losses (batch means, smoothed). At the equilibrium of Theorem 1,
 :math:`D = 1/2` and :math:`L_D = \log 4` (dotted). The gallery runs the fast mode: narrow
 networks and a few hundred steps on a CPU; ``fast=False`` uses the trainer's defaults.
+
+Theory: :doc:`/theory/practice`.
 """
 
 # %%

@@ -13,6 +13,8 @@ as soon as their supports are disjoint, and from there on the JSD no longer depe
 shift :math:`\delta`: its gradient is zero, which is why a GAN generator trained against an
 optimal discriminator can stall (Arjovsky and Bottou 2017). Checked by
 ``gantheory verify --only jsd-bounds``.
+
+Theory: :doc:`/theory/jsd_bounds`.
 """
 
 # %%

@@ -15,6 +15,8 @@ log-likelihood of :math:`n` samples estimates the left side, and its maximum app
 population maximiser (the moments :math:`\mathbb E_p[x]`, :math:`\sqrt{\mathrm{Var}_p[x]}`)
 as :math:`n` grows; the orange curve is the right side by quadrature. :math:`-H(p)` bounds
 both, since :math:`\mathrm{KL} \ge 0`. Checked by ``gantheory verify --only kl-mle gibbs``.
+
+Theory: :doc:`/theory/mle_kl`.
 """
 
 # %%

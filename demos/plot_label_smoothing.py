@@ -20,6 +20,8 @@ Arjovsky and Bottou 2017, Sec. 3) adds :math:`\mathcal N(0, \sigma^2)` to data a
 alike: :math:`D^*` becomes :math:`p_\sigma/(p_\sigma + q_\sigma)` for the blurred densities
 :math:`p_\sigma = p * \mathcal N(0, \sigma^2)`, flatter the larger :math:`\sigma`, and
 :math:`\sigma` is annealed to 0 so that the game ends on the real densities.
+
+Theory: :doc:`/theory/practice`.
 """
 
 # %%

@@ -13,6 +13,8 @@ column :math:`j` of an :math:`8 \times 8` grid decodes
 Middle: a VAE's decoder, with the corners the encoder means of four data images (left) of
 four classes. Right: a DCGAN generator, with four random latents as corners. A smooth grid
 means the model maps nearby latents to similar images.
+
+Theory: :doc:`/theory/practice`.
 """
 
 # %%

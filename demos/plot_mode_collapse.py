@@ -17,6 +17,8 @@ The gallery runs the fast mode, a few seeds and a few hundred steps against PacG
 trials of about 400k steps, so the orange bars are far from converged there; ``fast=False``
 runs every method of ``gantheory.toyconfig.METHODS`` on the ring and the grid with 10 seeds.
 Related check: ``gantheory verify --only mode-seeking``.
+
+Theory: :doc:`/theory/mode_collapse`.
 """
 
 # %%

@@ -21,6 +21,8 @@ Where only the data has mass :math:`D^* \to 1`, where only the generator has mas
 :math:`D^* \to 0`, and once :math:`p_g = p_\text{data}` it is :math:`1/2` everywhere. The data
 (dark grey) is a mixture of two Gaussians; the three generators (orange) are far from it,
 overlapping it, and equal to it. Checked by ``gantheory verify --only optimal-discriminator``.
+
+Theory: :doc:`/theory/optimal_discriminator`.
 """
 
 # %%

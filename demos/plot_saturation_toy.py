@@ -14,6 +14,8 @@ Fix a poor generator and train only the discriminator. As it learns to reject th
 part ways (left): the saturating one shrinks with :math:`D`, the non-saturating one grows with
 :math:`\|\nabla\ell\|` (Goodfellow et al. 2014, Sec. 3). A toy-lab run on a 1-D bimodal
 target, mean over seeds. Related check: ``gantheory verify --only vanishing-gradient``.
+
+Theory: :doc:`/theory/non_saturating`.
 """
 
 # %%

@@ -16,6 +16,8 @@ density (left axis), and the discriminator against the optimal one of the curren
 
 with :math:`\hat p_g` a kernel density estimate of the generator's samples. Related checks:
 ``gantheory verify --only optimal-discriminator mode-seeking``.
+
+Theory: :doc:`/theory/mode_collapse`.
 """
 
 # %%

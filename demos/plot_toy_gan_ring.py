@@ -16,6 +16,8 @@ with the exact data density and a Gaussian kernel density estimate :math:`\hat p
 generator's samples (blank where both vanish). The figure shows a few snapshots; the same
 function writes every snapshot as an animated GIF (``toy-gan-ring.gif``) beside the PNG.
 Related check: ``gantheory verify --only optimal-discriminator``.
+
+Theory: :doc:`/theory/mode_collapse`.
 """
 
 # %%

@@ -14,6 +14,8 @@ a bound on the forward KL to the data, so it covers every mode. Left: samples
 :math:`x \sim p_\theta(x|z)`, :math:`z \sim \mathcal N(0, I)`: all modes, blurred between
 them by the prior's mass there. Middle: the encoder's means of data, one cluster per mode.
 Right: decoder means on a grid of :math:`z`. Related check: ``gantheory verify --only vae-kl``.
+
+Theory: :doc:`/theory/vae`.
 """
 
 # %%

@@ -13,6 +13,8 @@ by a factor 1.6 per principal direction. Each extra latent dimension lets the en
 more nats of KL to reconstruct one more direction, until the remaining directions are smaller
 than what the decoder's own noise absorbs: then the extra dimensions stay at the prior (zero
 KL) and both terms level off. Related check: ``gantheory verify --only vae-kl``.
+
+Theory: :doc:`/theory/vae`.
 """
 
 # %%

@@ -15,6 +15,8 @@ wants codes that look like the prior. The importance weighted bound with :math:`
 :math:`\mathcal L_K = \mathbb E\log\frac1K\sum_k p(x, z_k)/q(z_k|x)`, is tighter:
 :math:`\mathrm{ELBO} = \mathcal L_1 \le \mathcal L_K \le \log p(x)`. A small MLP VAE with a
 2-D latent on the ring of eight Gaussians, trained in the script.
+
+Theory: :doc:`/theory/vae`.
 """
 
 # %%

@@ -15,6 +15,8 @@ because :math:`a \log y + b \log(1 - y)` has its only maximum on :math:`(0, 1)` 
 the right is computed by quadrature of :math:`V` for that :math:`D_t`; they all peak at
 :math:`t = 0` at the height :math:`C(G)` (dotted). Checked by
 ``gantheory verify --only optimal-discriminator criterion-jsd``.
+
+Theory: :doc:`/theory/minimax`.
 """
 
 # %%

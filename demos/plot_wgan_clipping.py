@@ -17,6 +17,8 @@ and generated points. Gulrajani et al. (Fig. 1b) observe that under clipping the
 weights pile up at the two bounds :math:`\pm c`: the critic wants to be steeper than the box
 allows. Here both train the same networks on the ring of eight Gaussians, in one visible
 loop.
+
+Theory: :doc:`/theory/wgan`.
 """
 
 # %%

@@ -16,6 +16,8 @@ interpolates :math:`\hat x` of real and generated images, one per sample (Gulraj
 2017). Its estimate, :math:`\mathbb E[D(x)] - \mathbb E[D(G(z))]`, is meant to track sample
 quality and to fall as the generator improves, while a GAN's losses mostly reflect the
 balance of the two players. Top: the curves of both runs; bottom: their final samples.
+
+Theory: :doc:`/theory/wgan`.
 """
 
 # %%

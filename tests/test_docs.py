@@ -2,9 +2,10 @@
 
 The docs are built once per session (``GANTHEORY_DOCS_FAST=1 sphinx-build -W``) into a temporary
 folder. The checks read the HTML: every page is there, the ``verify-table`` directive ran the
-catalogue and shows measured errors within the tolerances, the theory pages show their figures,
-the API pages link the gallery examples that use them, and no page loads a script, a style sheet
-or a font from a network address.
+catalogue and shows measured errors within the tolerances, each table's key links the page that
+derives the theorem and its statement is maths, the theory pages show their figures, the gallery
+examples link their theory pages, the API pages link the gallery examples that use them, and no
+page loads a script, a style sheet or a font from a network address.
 
 The browser test opens the theory pages from disk (``file://``) in headless Chromium with every
 host name unresolvable, waits for MathJax, and checks that the maths is typeset (MathJax
@@ -34,6 +35,8 @@ DOCS = ROOT / "docs"
 THEORY = sorted(p.stem for p in (DOCS / "theory").glob("*.rst"))
 #: The theory pages with maths (all but the table of contents and the references).
 DERIVATIONS = [name for name in THEORY if name not in ("index", "references")]
+DEMOS = sorted((ROOT / "demos").glob("plot_*.py"))
+THEORY_LINE = re.compile(r"^Theory: .*?:doc:`/theory/([a-z_]+)`", re.MULTILINE)
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 NETWORK = re.compile(r"^(https?|wss?|ftp):", re.IGNORECASE)
 
@@ -63,6 +66,54 @@ def test_docs_code_is_lint_clean() -> None:
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "docs"], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _verify_table_module():
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        import verify_table
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    return verify_table
+
+
+def _listed_keys(page: str) -> set[str]:
+    """The theorem keys a theory page's ``verify-table`` and ``theorem-figures`` name."""
+    text = (DOCS / "theory" / f"{page}.rst").read_text(encoding="utf-8")
+    found = re.findall(r"^\.\. (?:verify-table|theorem-figures)::(.*)$", text, re.MULTILINE)
+    return {key for line in found for key in line.split()}
+
+
+# -- the sources: where each theorem and each example is derived -------------------------------
+def test_every_theorem_links_a_page_that_states_it() -> None:
+    from gantheory.theorems.catalogue import CATALOGUE
+
+    derived_on = _verify_table_module().DERIVED_ON
+    assert set(derived_on) == {t.key for t in CATALOGUE}
+    for key, docname in derived_on.items():
+        folder, page = docname.split("/")
+        assert folder == "theory" and page in DERIVATIONS, (key, docname)
+        text = (DOCS / "theory" / f"{page}.rst").read_text(encoding="utf-8")
+        # The page's own table shows the statement (not ``:no-statements:``).
+        tables = re.findall(r"^\.\. verify-table::(.*)\n((?:   .*\n)*)", text, re.MULTILINE)
+        assert any(key in keys.split() and ":no-statements:" not in options
+                   for keys, options in tables), (key, docname)
+
+
+def test_every_example_names_its_theory_page() -> None:
+    import ast
+
+    from gantheory.figures import FIGURES
+
+    assert len(DEMOS) == 30
+    theorems = {spec.demo: spec.theorems for spec in FIGURES.values()}
+    for script in DEMOS:
+        doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
+        pages = THEORY_LINE.findall(doc)
+        assert len(pages) == 1, (script.name, pages)
+        assert pages[0] in DERIVATIONS, (script.name, pages[0])
+        if theorems.get(script.name):  # the page states one of the figure's theorems
+            assert _listed_keys(pages[0]) & set(theorems[script.name]), (script.name, pages[0])
 
 
 # -- the extension's statement layout ----------------------------------------------------------
@@ -187,6 +238,62 @@ def test_verify_tables_show_measured_errors_within_tolerance(built_docs: Path) -
     # Every theorem of the catalogue is on a theory page (the index shows them all, too).
     assert set(seen) == set(tolerance)
     assert all(count >= 2 for count in seen.values()), seen
+
+
+_MATH_SPAN = re.compile(r'<span class="math notranslate nohighlight">\\\((.*?)\\\)</span>',
+                        re.DOTALL)
+
+
+def _untag(html: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_verify_table_keys_link_their_page_and_statements_are_maths(built_docs: Path) -> None:
+    from gantheory.theorems.catalogue import CATALOGUE
+
+    derived_on = _verify_table_module().DERIVED_ON
+    statements = {t.key: t.statement for t in CATALOGUE}
+    checked: set[str] = set()
+    for name in THEORY:
+        page = built_docs / "theory" / f"{name}.html"
+        text = page.read_text(encoding="utf-8")
+        for table in re.findall(r'<table class="[^"]*verify-table[^"]*".*?</table>', text,
+                                re.DOTALL):
+            body = table.split("<tbody>", 1)[1]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL):
+                key_cell, statement_cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)[:2]
+                key = _untag(key_cell).strip()
+                link = re.search(r'<a class="[^"]*\breference internal" href="([^"]*)"', key_cell)
+                assert link, (name, key)
+                # It links the statement under the table of the page that derives the theorem.
+                href, _, anchor = link.group(1).partition("#")
+                target = (page.parent / href).resolve() if href else page.resolve()
+                assert target == (built_docs / f"{derived_on[key]}.html").resolve(), (name, key)
+                assert anchor == f"verify-{key}", (name, key, anchor)
+                assert re.search(f'<dt id="{anchor}"', target.read_text(encoding="utf-8")), key
+                # The statement is inline maths only, and the maths is the whole statement.
+                maths = [_untag(m) for m in _MATH_SPAN.findall(statement_cell)]
+                assert maths, (name, key)
+                assert not _untag(_MATH_SPAN.sub("", statement_cell)).strip(), (name, key)
+                squeeze = re.compile(r"\\?\s+")
+                assert squeeze.sub("", "".join(maths)) == squeeze.sub("", statements[key]), key
+                checked.add(key)
+    assert checked == set(statements)
+
+
+def test_examples_link_their_theory_page(built_docs: Path) -> None:
+    for script in DEMOS:
+        page = built_docs / "auto_examples" / f"{script.stem}.html"
+        text = page.read_text(encoding="utf-8")
+        doc = re.search(r"<p>Theory: (.*?)</p>", text, re.DOTALL)
+        assert doc, script.name
+        link = re.search(r'<a class="reference internal" href="([^"#]+)"', doc.group(1))
+        assert link, script.name
+        target = (page.parent / link.group(1)).resolve()
+        assert target.parent == (built_docs / "theory").resolve(), (script.name, target)
+        assert target.stem in DERIVATIONS and target.is_file(), (script.name, target)
 
 
 def test_no_page_loads_anything_from_the_network(built_docs: Path) -> None:

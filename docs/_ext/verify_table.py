@@ -4,9 +4,10 @@ Each theory page names the catalogue theorems (:mod:`gantheory.theorems.catalogu
 its statements. When the docs are built the directive runs those theorems on their built-in
 configurations and emits
 
-* a table: key, statement (the theorem's title), number of configurations, number of
-  independent comparisons ("checks"; identities, equal by construction, are not counted),
-  largest measured error, tolerance, pass;
+* a table: key (a link to the theory page that derives the theorem, :data:`DERIVED_ON`),
+  statement (the theorem's LaTeX statement as inline maths, one line per part), number of
+  configurations, number of independent comparisons ("checks"; identities, equal by
+  construction, are not counted), largest measured error, tolerance, pass;
 * under it, for every theorem, its source, the statement in LaTeX as displayed maths, and the
   configurations it was checked on.
 
@@ -33,6 +34,27 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
+
+#: The theory page (a docname under ``theory/``) that derives each catalogue theorem. Several
+#: pages list a theorem in their tables (the index lists them all); the key links here.
+DERIVED_ON: dict[str, str] = {
+    "optimal-discriminator": "theory/optimal_discriminator",
+    "criterion-jsd": "theory/criterion_jsd",
+    "jsd-bounds": "theory/jsd_bounds",
+    "gibbs": "theory/criterion_jsd",
+    "kl-mle": "theory/mle_kl",
+    "gaussian-kl": "theory/vae",
+    "vae-kl": "theory/vae",
+    "mode-seeking": "theory/mode_collapse",
+    "ns-gradient": "theory/non_saturating",
+    "vanishing-gradient": "theory/non_saturating",
+    "f-gan": "theory/fgan",
+    "dirac-eigenvalues": "theory/dirac",
+    "dirac-dynamics": "theory/dirac",
+}
+
+#: The width (in characters of LaTeX) of a statement's line in the table's statement cell.
+CELL_WIDTH = 60
 
 _RESULTS: dict[str, object] = {}
 
@@ -135,6 +157,49 @@ def _node_entry(node: nodes.Node, classes: list[str] | None = None) -> nodes.ent
     return entry
 
 
+def _key_link(key: str, docname: str, lineno: int) -> nodes.Node:
+    """The key as code, linked to its statement on the page that derives it (:data:`DERIVED_ON`).
+
+    The link's address is filled in when the page is written (:func:`resolve_key_links`); the
+    target is the statement's anchor, ``verify-<key>``, under that page's table.
+    """
+    literal = nodes.literal(text=key)
+    page = DERIVED_ON.get(key)
+    if page is None:
+        logger.warning("verify-table: no theory page derives %r; add it to DERIVED_ON", key,
+                       location=(docname, lineno))
+        return literal
+    ref = nodes.reference("", "", internal=True, refuri="#", classes=["verify-key"])
+    ref["verify_page"] = page
+    ref["verify_anchor"] = f"verify-{key}"
+    ref += literal
+    return ref
+
+
+def resolve_key_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point each key link of ``docname`` at its page's statement (``doctree-resolved``)."""
+    for ref in doctree.findall(nodes.reference):
+        page = ref.get("verify_page")
+        if page is None:
+            continue
+        if page not in app.env.all_docs:
+            logger.warning("verify-table: %r links %r, which is not a page", ref.astext(), page,
+                           location=docname)
+            continue
+        uri = "" if page == docname else app.builder.get_relative_uri(docname, page)
+        ref["refuri"] = f"{uri}#{ref['verify_anchor']}"
+
+
+def _statement_entry(latex: str) -> nodes.entry:
+    """The statement as inline maths, one paragraph per line (:func:`statement_lines`)."""
+    entry = nodes.entry(classes=["verify-statement"])
+    for line in statement_lines(latex, CELL_WIDTH):
+        para = nodes.paragraph()
+        para += nodes.math(line, line)
+        entry += para
+    return entry
+
+
 def _table(header: list[str], rows: list[list[nodes.entry]], widths: list[int],
            caption: str) -> nodes.table:
     table = nodes.table(classes=["verify-table", "longtable"])
@@ -219,8 +284,8 @@ class VerifyTable(SphinxDirective):
                     location=(self.env.docname, self.lineno),
                 )
             rows.append([
-                _node_entry(nodes.literal(text=theorem.key)),
-                _text_entry(theorem.title),
+                _node_entry(_key_link(theorem.key, self.env.docname, self.lineno)),
+                _statement_entry(theorem.statement),
                 _text_entry(str(len(res.results)), ["verify-num"]),
                 _text_entry(str(res.n_checks), ["verify-num"]),
                 _text_entry(f"{res.max_error:.1e}", ["verify-num"]),
@@ -244,8 +309,8 @@ class VerifyTable(SphinxDirective):
             dlist = nodes.definition_list(classes=["verify-statements"])
             for res in results:
                 theorem = res.theorem
-                item = nodes.definition_list_item(ids=[f"verify-{theorem.key}"])
-                term = nodes.term()
+                item = nodes.definition_list_item()
+                term = nodes.term(ids=[f"verify-{theorem.key}"])
                 term += nodes.literal(text=theorem.key)
                 term += nodes.Text(f" ({theorem.source})")
                 item += term
@@ -264,4 +329,5 @@ class VerifyTable(SphinxDirective):
 def setup(app: Sphinx) -> dict[str, object]:
     """Register the directive."""
     app.add_directive("verify-table", VerifyTable)
+    app.connect("doctree-resolved", resolve_key_links)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
