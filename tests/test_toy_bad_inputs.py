@@ -38,7 +38,7 @@ def test_the_memory_estimate_grows_with_the_seeds_and_the_network():
 def test_dirac_and_saturation_write_provenance_and_a_table(tmp_path):
     assert cli.main(["toy", "dirac", "--out", str(tmp_path / "d")]) == 0
     info = json.loads((tmp_path / "d" / "dirac_provenance.json").read_text())
-    assert info["command"].startswith("gantheory toy dirac") or "toy" in info["command"]
+    assert {"command", "commit", "device"} <= set(info)
     assert "| method |" in (tmp_path / "d" / "dirac.md").read_text()
     assert cli.main(["toy", "saturation", "--seeds", "1", "--out", str(tmp_path / "s")]) == 0
     table = (tmp_path / "s" / "saturation.md").read_text()
