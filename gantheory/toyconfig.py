@@ -136,6 +136,31 @@ class GANConfig:
         if self.weight_clip is not None:
             val.check_positive(self.weight_clip, "weight_clip")
 
+    def describe(self) -> str:
+        """The loss and the remedies in a few words, for figure titles.
+
+        Examples
+        --------
+        >>> method_config("pacgan2").describe()
+        'non-saturating loss, 2 samples packed'
+        >>> method_config("wgan-gp").describe()
+        'wasserstein loss, gradient-penalty 0.1, 5 D steps'
+        """
+        parts = [f"{self.loss} loss"]
+        if self.penalty is not None:
+            parts.append(f"{self.penalty} {self.penalty_weight:g}")
+        if self.pack > 1:
+            parts.append(f"{self.pack} samples packed")
+        if self.unroll:
+            parts.append(f"{self.unroll} unrolled steps")
+        if self.instance_noise:
+            parts.append(f"instance noise {self.instance_noise:g}")
+        if self.weight_clip is not None:
+            parts.append(f"weights clipped at {self.weight_clip:g}")
+        if self.d_steps > 1:
+            parts.append(f"{self.d_steps} D steps")
+        return ", ".join(parts)
+
     def memory_estimate(self, seeds: int, data_dim: int = 2, *, snapshots: int = 6,
                         n_samples: int = 2500) -> int:
         r"""A rough upper estimate (bytes, float32) of what training ``seeds`` seeds holds.

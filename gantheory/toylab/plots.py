@@ -159,7 +159,7 @@ def plot_evolution(run: GANRun, path: Path | None = None,
             _square_axes(axes[row][j], box)
     axes[0][0].set_ylabel("samples")
     fig.colorbar(im, ax=axes[1:, -1].tolist(), shrink=0.8)
-    fig.suptitle(f"{run.config.loss} GAN, seed {run.seeds[seed_index]}")
+    fig.suptitle(f"{run.config.describe()}, seed {run.seeds[seed_index]}")
     return _finish(fig, path)
 
 
