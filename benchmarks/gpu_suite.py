@@ -220,12 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"device {info['device']}; commit {info['commit']}; torch {torch.__version__}; "
           f"dry run {dry}", flush=True)
     table = Table()
+    if args.mnist is None and not dry:
+        print("gpu_suite: error: --mnist is required outside --dry-run", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         mnist = args.mnist or _stand_in_mnist(work / "mnist-stand-in.npz")
-        if args.mnist is None and not dry:
-            print("gpu_suite: error: --mnist is required outside --dry-run", file=sys.stderr)
-            return 2
         start = time.perf_counter()
         if "dcgan" in sections:
             dcgan_throughput(table, device, iters=1 if dry else 200, warmup=1 if dry else 20,

@@ -69,8 +69,8 @@ def test_debug_in_a_real_process_prints_the_traceback():
     assert "Traceback" in proc.stderr and "UsageError" in proc.stderr
 
 
-def test_help_does_not_import_torch():
-    code = ("import sys\nfrom gantheory import cli\n"
+def test_help_and_the_image_registry_do_not_import_torch():
+    code = ("import sys\nimport gantheory.images.registry\nfrom gantheory import cli\n"
             "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
             "assert 'torch' not in sys.modules, 'torch imported'\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -5,8 +5,6 @@ through the command line."""
 import csv
 import json
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +18,6 @@ from gantheory.errors import UsageError
 from gantheory.images import registry
 from gantheory.images.data import as_float, load_dataset
 from gantheory.images.models.base import ImageConfig, ImageModel
-
-
-def test_the_registry_and_the_parser_import_no_torch():
-    code = ("import sys, gantheory.images.registry, gantheory.cli; "
-            "gantheory.cli._build_parser(); "
-            "assert 'torch' not in sys.modules, 'torch was imported'")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 def test_the_train_command_offers_the_registered_models():
