@@ -18,6 +18,7 @@ the number of steps (PacGAN trains for about 400k).
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from gantheory import _validation as val
@@ -39,6 +40,32 @@ TARGETS = {"ring": presets.ring, "grid": presets.grid}
 D_LOSSES = ("minimax", "non-saturating", "lsgan", "hinge", "wasserstein")
 PENALTIES = (None, "gradient-penalty", "r1", "r2", "dragan")
 OPTIMIZERS = ("adam", "sgd")
+#: Learning-rate schedules over the run (:func:`lr_factor`).
+LR_SCHEDULES = ("constant", "linear", "cosine")
+
+
+def lr_factor(schedule: str, step: int, steps: int) -> float:
+    r"""The factor on the learning rate at ``step`` (0-based) of a run of ``steps`` steps.
+
+    ``"constant"``: 1. ``"linear"``: :math:`1 - t/T`. ``"cosine"``:
+    :math:`\tfrac12(1 + \cos(\pi t/T))` (Loshchilov & Hutter 2017, without restarts). Both
+    decays reach 0 only after the last step, so every step moves the networks.
+
+    Examples
+    --------
+    >>> [round(lr_factor("cosine", t, 4), 3) for t in range(4)]
+    [1.0, 0.854, 0.5, 0.146]
+    >>> lr_factor("linear", 3, 4)
+    0.25
+    """
+    if schedule == "constant":
+        return 1.0
+    fraction = step / steps
+    if schedule == "linear":
+        return 1.0 - fraction
+    if schedule == "cosine":
+        return 0.5 * (1.0 + math.cos(math.pi * fraction))
+    raise ValueError(f"schedule must be one of {LR_SCHEDULES}; got {schedule!r}")
 
 
 @dataclass(frozen=True)
@@ -89,7 +116,10 @@ class GANConfig:
     optimizer : {"adam", "sgd"}
         Both networks use it.
     lr_g, lr_d : float
-        Learning rates.
+        Learning rates (at the start, for a decaying ``lr_schedule``).
+    lr_schedule : {"constant", "linear", "cosine"}
+        How both learning rates change over the ``steps`` (:func:`lr_factor`). A decaying
+        schedule is spread over the run, so a resumed run cannot change its ``steps``.
     betas : (float, float)
         Adam's :math:`(\beta_1, \beta_2)`.
     momentum : float
@@ -115,6 +145,7 @@ class GANConfig:
     optimizer: str = "adam"
     lr_g: float = 1e-3
     lr_d: float = 1e-3
+    lr_schedule: str = "constant"
     betas: tuple[float, float] = (0.8, 0.999)
     momentum: float = 0.0
 
@@ -125,6 +156,9 @@ class GANConfig:
             raise ValueError(f"penalty must be one of {PENALTIES}; got {self.penalty!r}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {self.optimizer!r}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}; got "
+                             f"{self.lr_schedule!r}")
         for name in ("pack", "d_steps", "steps", "batch_size", "latent_dim", "d_pieces"):
             val.check_int(getattr(self, name), name, minimum=1)
         val.check_int(self.unroll, "unroll", minimum=0)
@@ -159,6 +193,8 @@ class GANConfig:
             parts.append(f"weights clipped at {self.weight_clip:g}")
         if self.d_steps > 1:
             parts.append(f"{self.d_steps} D steps")
+        if self.lr_schedule != "constant":
+            parts.append(f"{self.lr_schedule} lr decay")
         return ", ".join(parts)
 
     def memory_estimate(self, seeds: int, data_dim: int = 2, *, snapshots: int = 6,

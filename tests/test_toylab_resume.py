@@ -213,3 +213,81 @@ def test_progress_bar_shows_seed_steps_per_second_and_time_left(capsys):
     GANTrainer(GANConfig(steps=3, **TINY), ring(), [0, 1]).run(progress=True)
     err = capsys.readouterr().err
     assert "seed-steps/s" in err and "6/6" in err and "<00:00" in err
+
+
+# -- learning-rate schedules ------------------------------------------------------------------
+def test_rate_factor_scales_the_step_and_leaves_lr_alone():
+    net = StackedMLP(2, 1, hidden=(4,))
+    x = torch.randn(2, 5, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    moved = []
+    for factor in (1.0, 0.25):
+        params = net.init([0, 1], dtype=torch.float64)
+        before = [p.clone() for p in params]
+        opt = StackedSGD(params, [0.1, 0.2])
+        opt.set_rate_factor(factor)
+        opt.step(torch.autograd.grad((net.apply(params, x) ** 2).sum(), params))
+        moved.append(torch.cat([(p - b).flatten() for p, b in zip(params, before)]))
+        assert opt.lr.tolist() == pytest.approx([0.1, 0.2])
+    torch.testing.assert_close(moved[1], 0.25 * moved[0], rtol=1e-12, atol=0)
+
+
+def test_the_trainer_follows_its_schedule_step_by_step(monkeypatch):
+    from gantheory.toyconfig import lr_factor
+
+    cfg = GANConfig(steps=5, lr_schedule="cosine", **TINY)
+    factors = []
+    original = StackedAdam.set_rate_factor
+
+    def record(self, factor):
+        factors.append(factor)
+        original(self, factor)
+
+    monkeypatch.setattr(StackedAdam, "set_rate_factor", record)
+    decayed = GANTrainer(cfg, ring(), [0]).run(progress=False)
+    expected = [lr_factor("cosine", t, 5) for t in range(5)]
+    assert factors[::2] == expected and factors[1::2] == expected  # D, then G, each step
+    assert expected[0] == 1.0 and expected[-1] == pytest.approx(0.5 * (1 + np.cos(0.8 * np.pi)))
+    constant = GANTrainer(cfg.replace(lr_schedule="constant"), ring(), [0]).run(progress=False)
+    assert np.array_equal(decayed.d_loss[0], constant.d_loss[0])  # step 0: factor 1
+    assert not np.array_equal(decayed.d_loss[-1], constant.d_loss[-1])
+
+
+def test_a_decaying_run_resumes_bit_identically_and_keeps_its_steps(tmp_path):
+    cfg = method_config("pacgan2", steps=6, lr_schedule="linear", **TINY)
+    straight = GANTrainer(cfg, ring(), [0, 1])
+    straight.run(progress=False)
+
+    def interrupt(trainer, step):
+        if step == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        GANTrainer(cfg, ring(), [0, 1]).run(progress=False, checkpoint=tmp_path / "ck.pt",
+                                            checkpoint_every=3, callback=interrupt)
+    resumed = GANTrainer(cfg, ring(), [0, 1])
+    resumed.load_checkpoint(tmp_path / "ck.pt")
+    assert resumed.step_count == 3
+    resumed.run(progress=False)
+    a, b = _every_tensor(straight), _every_tensor(resumed)
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+    with pytest.raises(ValueError, match="linear learning-rate decay is spread over the steps"):
+        GANTrainer(cfg.replace(steps=8), ring(), [0, 1]).load_checkpoint(tmp_path / "ck.pt")
+
+
+def test_toy_modes_saves_lr_and_schedule_and_refuses_to_change_them(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["toy", "modes", "--method", "gan", "--seeds", "1", "--steps", "2",
+                 "--snapshots", "2", "--lr", "2e-3", "--lr-schedule", "cosine", "--quiet",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    for argv, message in [
+        (["--steps", "4"], "--steps 4 contradicts the saved run's 2: its cosine learning-rate"),
+        (["--lr", "1e-3"], "--lr 0.001 contradicts the saved run's 0.002"),
+        (["--lr-schedule", "linear"], "--lr-schedule linear contradicts the saved run's cosine"),
+    ]:
+        assert main(["toy", "modes", "--out", str(out), "--resume", *argv]) == 2
+        assert message in capsys.readouterr().err
+    assert main(["toy", "modes", "--out", str(out), "--resume", "--quiet"]) == 0
+    assert main(["toy", "modes", "--lr", "0", "--out", str(out)]) == 2
+    assert "--lr" in capsys.readouterr().err

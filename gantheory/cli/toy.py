@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from gantheory.cli._common import Parser, check_device, check_out_folder, positive
+from gantheory.cli._common import Parser, check_device, check_out_folder, positive, positive_float
 from gantheory.errors import UsageError
-from gantheory.toyconfig import EXPERIMENTS, METHODS, TARGETS
+from gantheory.toyconfig import EXPERIMENTS, LR_SCHEDULES, METHODS, TARGETS, GANConfig
 
 #: Every method of the mode-collapse experiment.
 ALL_METHODS = "all"
@@ -20,7 +20,8 @@ ALL_METHODS = "all"
 CHECKPOINT_EVERY = 500
 #: The defaults of the ``modes`` flags that a resumed run takes from its saved settings.
 MODES_DEFAULTS = {"target": "ring", "seeds": 10, "steps": 3000, "snapshots": 6,
-                  "device": "cpu", "checkpoint_every": CHECKPOINT_EVERY}
+                  "device": "cpu", "checkpoint_every": CHECKPOINT_EVERY,
+                  "lr": GANConfig.lr_g, "lr_schedule": GANConfig.lr_schedule}
 
 
 def add_parser(sub) -> None:
@@ -42,6 +43,13 @@ def add_parser(sub) -> None:
     parsers["modes"].add_argument(
         "--checkpoint-every", type=positive, default=None, metavar="N",
         help=f"save each method's state every N steps (default {CHECKPOINT_EVERY})")
+    parsers["modes"].add_argument(
+        "--lr", type=positive_float, default=None,
+        help=f"learning rate of both networks, every method (default {GANConfig.lr_g:g})")
+    parsers["modes"].add_argument(
+        "--lr-schedule", choices=LR_SCHEDULES, default=None,
+        help="the learning rate over the run, every method: constant (default), or a linear "
+             "or cosine decay to 0 at --steps")
     parsers["modes"].add_argument(
         "--method", nargs="+", default=[ALL_METHODS], metavar="NAME",
         choices=(*METHODS, ALL_METHODS),
@@ -89,7 +97,8 @@ def _modes_settings(args: argparse.Namespace) -> None:
     """
     given = {"target": args.target, "seeds": args.seeds, "steps": args.steps,
              "snapshots": args.snapshots, "device": args.device,
-             "checkpoint_every": args.checkpoint_every,
+             "checkpoint_every": args.checkpoint_every, "lr": args.lr,
+             "lr_schedule": args.lr_schedule,
              "methods": None if args.method is None else _methods(args.method)}
     if not args.resume:
         for name, default in MODES_DEFAULTS.items():
@@ -105,8 +114,11 @@ def _modes_settings(args: argparse.Namespace) -> None:
                          f"missing)")
     if saved.get("experiment") != "modes":
         raise UsageError(f"--resume: the run in {args.out!r} is not a modes run")
+    # runs saved before --lr and --lr-schedule existed used the defaults
+    saved = {"lr": MODES_DEFAULTS["lr"], "lr_schedule": MODES_DEFAULTS["lr_schedule"],
+             **saved}
     for name in ("target", "seeds", "steps", "snapshots", "device", "checkpoint_every",
-                 "methods"):
+                 "lr", "lr_schedule", "methods"):
         value = given[name]
         flag = "--method" if name == "methods" else "--" + name.replace("_", "-")
         if value is None:
@@ -114,6 +126,11 @@ def _modes_settings(args: argparse.Namespace) -> None:
         elif name == "steps" and value < saved[name]:
             raise UsageError(f"--steps {value} is fewer than the saved run's {saved[name]}: "
                              f"steps may only grow")
+        elif (name == "steps" and value != saved[name]
+              and saved["lr_schedule"] != "constant"):
+            raise UsageError(f"--steps {value} contradicts the saved run's {saved[name]}: its "
+                             f"{saved['lr_schedule']} learning-rate decay is spread over the "
+                             f"steps, so they cannot change")
         elif name not in ("steps", "checkpoint_every") and value != saved[name]:
             shown = " ".join(value) if name == "methods" else value
             was = " ".join(saved[name]) if name == "methods" else saved[name]
@@ -181,7 +198,8 @@ def run(args: argparse.Namespace) -> int:
                                        out=args.out, device=args.device,
                                        progress=not args.quiet,
                                        checkpoint_every=args.checkpoint_every,
-                                       resume=args.resume)
+                                       resume=args.resume, lr=args.lr,
+                                       lr_schedule=args.lr_schedule)
         elif args.experiment == "vae":
             written = runner.run_vae(args.target, seeds=args.seeds, steps=args.steps,
                                      out=args.out, device=args.device, progress=not args.quiet)

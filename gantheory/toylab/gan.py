@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 from gantheory import losses
 from gantheory.atomic import save_atomic
 from gantheory.distributions import GaussianMixture
-from gantheory.toyconfig import GANConfig
+from gantheory.toyconfig import GANConfig, lr_factor
 from gantheory.toylab.data import MixtureSampler
 from gantheory.toylab.nets import StackedMLP, flatten
 from gantheory.toylab.optim import StackedAdam, StackedSGD
@@ -377,6 +377,10 @@ class GANTrainer:
     def step(self, noise: StepNoise) -> tuple[torch.Tensor, torch.Tensor]:
         """``k`` discriminator steps and one generator step; returns per-seed (d, g) losses."""
         cfg = self.config
+        if cfg.lr_schedule != "constant":
+            factor = lr_factor(cfg.lr_schedule, self.step_count, cfg.steps)
+            self.d_opt.set_rate_factor(factor)
+            self.g_opt.set_rate_factor(factor)
         d_seed = None
         for j in range(cfg.d_steps):
             with torch.no_grad():
@@ -540,6 +544,10 @@ class GANTrainer:
             raise ValueError(f"steps = {self.config.steps} contradicts the checkpoint's "
                              f"{saved.steps}: the instance noise decays over the steps, so "
                              f"they cannot change")
+        if self.config.steps != saved.steps and saved.lr_schedule != "constant":
+            raise ValueError(f"steps = {self.config.steps} contradicts the checkpoint's "
+                             f"{saved.steps}: the {saved.lr_schedule} learning-rate decay is "
+                             f"spread over the steps, so they cannot change")
         for name, mine_value, value in (
                 ("seeds", list(self.seeds), state["seeds"]),
                 ("noise_seed", self.noise_seed, state["noise_seed"]),

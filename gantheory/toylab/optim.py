@@ -55,6 +55,7 @@ class _Stacked:
             raise ValueError("params must not be empty")
         n_seeds = self.params[0].shape[0]
         self.lr = _learning_rates(lr, n_seeds, self.params[0])
+        self._rates = self.lr  # the rates in use: lr times the schedule's factor
         self._flat_lr = self.lr.reshape(-1, 1)  # (M, 1)
         self._flat_params = flat_base(self.params)
         self._sizes = [p[0].numel() for p in self.params]
@@ -62,8 +63,15 @@ class _Stacked:
         self._grad: torch.Tensor | None = None
         self.step_count = 0
 
+    def set_rate_factor(self, factor: float) -> None:
+        """Use ``factor`` times the learning rates ``lr`` from the next step on (a schedule);
+        ``lr`` itself, which checkpoints record, stays.
+        """
+        self._rates = self.lr * float(factor)
+        self._flat_lr = self._rates.reshape(-1, 1)
+
     def _rate(self, p: torch.Tensor) -> torch.Tensor:
-        return self.lr.reshape((-1,) + (1,) * (p.ndim - 1))  # (M, 1, ..., 1)
+        return self._rates.reshape((-1,) + (1,) * (p.ndim - 1))  # (M, 1, ..., 1)
 
     def _buffer(self) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """A zero ``(M, P)`` buffer and its views shaped like the parameters."""

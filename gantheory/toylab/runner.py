@@ -20,6 +20,7 @@ from gantheory import dirac
 from gantheory.atomic import remove_stale_temporaries
 from gantheory.provenance import provenance
 from gantheory.tables import write_csv
+from gantheory.toyconfig import GANConfig
 from gantheory.toylab import experiments, plots, reporting
 
 
@@ -49,14 +50,16 @@ def read_run_settings(out: str | Path) -> dict[str, object] | None:
 
 def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_snapshots: int,
               out: str | Path, device: str = "cpu", progress: bool = True,
-              checkpoint_every: int = 500, resume: bool = False) -> list[Path]:
+              checkpoint_every: int = 500, resume: bool = False, lr: float = 1e-3,
+              lr_schedule: str = "constant") -> list[Path]:
     """The mode-collapse experiment: table (CSV, markdown), snapshots and figures.
 
     The settings go to ``out/toy_run.json`` and each method's trainer to
     ``out/checkpoints/<target>_<method>.pt`` every ``checkpoint_every`` steps (0: only at its
     end); with ``resume`` the methods continue from their checkpoints (the caller checks that
     the settings are the saved ones: :func:`gantheory.cli.toy.run` does). Temporary files of
-    an interrupted checkpoint are removed first.
+    an interrupted checkpoint are removed first. ``lr`` and ``lr_schedule`` apply to both
+    networks of every method.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -64,11 +67,13 @@ def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_
     remove_stale_temporaries(checkpoints)
     _write_json({"experiment": "modes", "target": target, "methods": list(methods),
                  "seeds": seeds, "steps": steps, "snapshots": n_snapshots, "device": device,
-                 "checkpoint_every": checkpoint_every}, out / RUN_FILE)
+                 "checkpoint_every": checkpoint_every, "lr": lr, "lr_schedule": lr_schedule},
+                out / RUN_FILE)
     info = provenance(device, target=target, seeds=list(range(seeds)), steps=steps,
-                      methods=list(methods), resumed=resume)
+                      methods=list(methods), resumed=resume, lr=lr, lr_schedule=lr_schedule)
+    base = GANConfig(lr_g=lr, lr_d=lr, lr_schedule=lr_schedule)
     rows, runs = experiments.mode_collapse(
-        target, methods, seeds, steps, device=device,
+        target, methods, seeds, steps, base=base, device=device,
         snapshot_steps=snapshot_steps(steps, n_snapshots), progress=progress,
         checkpoint_dir=checkpoints, checkpoint_every=checkpoint_every, resume=resume)
     written = [write_csv([asdict(r) for r in rows], out / f"{target}_metrics.csv")]
