@@ -226,7 +226,7 @@ def test_rate_factor_scales_the_step_and_leaves_lr_alone():
         opt = StackedSGD(params, [0.1, 0.2])
         opt.set_rate_factor(factor)
         opt.step(torch.autograd.grad((net.apply(params, x) ** 2).sum(), params))
-        moved.append(torch.cat([(p - b).flatten() for p, b in zip(params, before)]))
+        moved.append(torch.cat([(p - b).flatten() for p, b in zip(params, before, strict=True)]))
         assert opt.lr.tolist() == pytest.approx([0.1, 0.2])
     torch.testing.assert_close(moved[1], 0.25 * moved[0], rtol=1e-12, atol=0)
 
