@@ -125,7 +125,8 @@ def components(p, q) -> Components:
 
 def _tilt(comp: Components, centre: np.ndarray) -> np.ndarray:
     r"""Per box, the tilt :math:`a`: the mean of the components' :math:`v = \Lambda(c - \mu)`
-    weighted by :math:`|c_k \mathcal N_k(c)|` (shape ``(n, 2)``)."""
+    weighted by :math:`|c_k \mathcal N_k(c)|` (shape ``(n, 2)``).
+    """
     d = centre[:, None, :] - comp.mean[None]
     v = np.einsum("kab,nkb->nka", comp.prec, d)
     log_t = np.log(np.abs(comp.coef) * comp.norm) - 0.5 * np.einsum("nka,nka->nk", d, v)
@@ -138,7 +139,7 @@ def _tilt(comp: Components, centre: np.ndarray) -> np.ndarray:
 
 def derivatives(comp: Components, centre: np.ndarray, order: int = ORDER,
                 tilt: np.ndarray | None = None):
-    r""":math:`\partial_x^i \partial_y^l \tilde h` at ``centre`` (``(n, 2)``) for ``i + l <= order``,
+    r""":math:`\partial_x^i \partial_y^l \tilde h` at ``centre`` (``(n, 2)``), ``i + l <= order``:
     :math:`\tilde h(u) = h(u)\, e^{a\cdot(u - c)}` with ``tilt`` :math:`a` (``(n, 2)``, default 0).
 
     Returns ``values`` and ``rounding``, each ``(order + 1, order + 1, n)`` indexed ``[i, l]``
@@ -162,32 +163,32 @@ def derivatives(comp: Components, centre: np.ndarray, order: int = ORDER,
     D[0][0], A[0][0] = dens, np.abs(dens)
     zero = np.zeros_like(dens)
 
-    def get(t, i, l):
-        return t[i][l] if i >= 0 and l >= 0 else zero
+    def get(t, i, ly):
+        return t[i][ly] if i >= 0 and ly >= 0 else zero
 
     for j in range(1, size):
         for i in range(j + 1):
-            l = j - i
+            ly = j - i
             if i > 0:  # D[i, l] from D[i - 1, l] by d/dx
-                a, b = i - 1, l
-                D[i][l] = -(v[..., 0] * D[a][b] + a * lxx * get(D, a - 1, b)
+                a, b = i - 1, ly
+                D[i][ly] = -(v[..., 0] * D[a][b] + a * lxx * get(D, a - 1, b)
                             + b * lxy * get(D, a, b - 1))
-                A[i][l] = (va[..., 0] * A[a][b] + a * axx * get(A, a - 1, b)
+                A[i][ly] = (va[..., 0] * A[a][b] + a * axx * get(A, a - 1, b)
                            + b * axy * get(A, a, b - 1))
             else:  # D[0, l] from D[0, l - 1] by d/dy
-                a, b = 0, l - 1
-                D[i][l] = -(v[..., 1] * D[a][b] + b * lyy * get(D, a, b - 1))
-                A[i][l] = va[..., 1] * A[a][b] + b * ayy * get(A, a, b - 1)
+                a, b = 0, ly - 1
+                D[i][ly] = -(v[..., 1] * D[a][b] + b * lyy * get(D, a, b - 1))
+                A[i][ly] = va[..., 1] * A[a][b] + b * ayy * get(A, a, b - 1)
     n_comp = comp.coef.size
     dist2 = np.einsum("nka,nka->nk", d, d)
     base = 8.0 * dist2 * (comp.cond / comp.lam_max)  # 8 lambda_max(Lambda) |u - mu|^2
     values = np.zeros((size, size, len(centre)))
     rounding = np.zeros((size, size, len(centre)))
     for i in range(size):
-        for l in range(size - i):
-            values[i, l] = D[i][l].sum(axis=1)
-            factor = base + (8.0 * (i + l) + 16.0) * comp.cond + 2.0 * n_comp
-            rounding[i, l] = _EPS * np.sum(factor * A[i][l], axis=1)
+        for ly in range(size - i):
+            values[i, ly] = D[i][ly].sum(axis=1)
+            factor = base + (8.0 * (i + ly) + 16.0) * comp.cond + 2.0 * n_comp
+            rounding[i, ly] = _EPS * np.sum(factor * A[i][ly], axis=1)
     return values, rounding
 
 
@@ -218,7 +219,7 @@ def remainders(comp: Components, lo: np.ndarray, hi: np.ndarray, order: int = OR
     reach = np.maximum(np.abs(lo[:, None, :] - mean), np.abs(hi[:, None, :] - mean))
     w_far = np.sqrt(np.sum(reach * reach, axis=2) * (comp.cond / comp.lam_max))  # >= |w|
     n = order
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         log_cramer = math.log(_CRAMER * math.sqrt(_FACTORIAL[n])) - 0.25 * w2
         log_h = np.minimum(log_cramer, np.log(_moment_bound(n, w_far)) - 0.5 * w2)
         log_hy = np.minimum(
@@ -226,10 +227,11 @@ def remainders(comp: Components, lo: np.ndarray, hi: np.ndarray, order: int = OR
             np.log(_moment_bound(n + 1, w_far) + w_far * _moment_bound(n, w_far)) - 0.5 * w2)
         log_scale = (np.log(np.abs(comp.coef) * comp.norm) + log_gain
                      + 0.5 * n * np.log(b2) - math.log(_FACTORIAL[n]))
-    safety = 1.0 + 1e-9
-    rem_h = np.exp(log_scale + log_h).sum(axis=1) * safety
-    rem_hy = (np.exp(log_scale + log_hy) * np.sqrt(lam[:, 1, 1])).sum(axis=1) * safety
-    return rem_h, rem_hy
+        safety = 1.0 + 1e-9
+        rem_h = np.exp(log_scale + log_h).sum(axis=1) * safety
+        rem_hy = (np.exp(log_scale + log_hy) * np.sqrt(lam[:, 1, 1])).sum(axis=1) * safety
+    # Overflow gives inf (the box is then not certified), never nan.
+    return np.where(np.isnan(rem_h), np.inf, rem_h), np.where(np.isnan(rem_hy), np.inf, rem_hy)
 
 
 def _min_quadratic(comp: Components, lo: np.ndarray, hi: np.ndarray,
@@ -238,7 +240,8 @@ def _min_quadratic(comp: Components, lo: np.ndarray, hi: np.ndarray,
 
     Zero if :math:`\mu \in B`; otherwise the minimum lies on an edge, where the quadratic in
     the free coordinate is minimised in closed form and clamped to the edge. The result is
-    lowered by :math:`10^{-12}` relative and a tiny absolute amount for rounding."""
+    lowered by 16 ulps of the sum of the absolute terms, for rounding.
+    """
     if mean is None:
         mean = comp.mean[None]
     lam = comp.prec
@@ -250,10 +253,12 @@ def _min_quadratic(comp: Components, lo: np.ndarray, hi: np.ndarray,
         for edge in (dlo[..., fixed], dhi[..., fixed]):
             t = np.clip(-lxy * edge / l_gg, dlo[..., free], dhi[..., free])
             value = l_ff * edge * edge + 2.0 * lxy * edge * t + l_gg * t * t
-            best = np.minimum(best, value)
+            slack = 16.0 * _EPS * (l_ff * edge * edge + 2.0 * np.abs(lxy * edge * t)
+                                   + l_gg * t * t)
+            best = np.minimum(best, value - slack)
     inside = np.all((dlo <= 0) & (dhi >= 0), axis=2)
     best = np.where(inside, 0.0, best)
-    return np.maximum(0.0, best * (1.0 - 1e-12) - 1e-300)
+    return np.maximum(0.0, best)
 
 
 def _moment_bound(m: int, w: np.ndarray) -> np.ndarray:
@@ -261,7 +266,8 @@ def _moment_bound(m: int, w: np.ndarray) -> np.ndarray:
     :math:`|z| \le w`: :math:`\mathrm{He}_m(z) = E(z + iG)^m` (:math:`G` standard normal), so
     :math:`|\mathrm{He}_m(z)| \le E(z^2 + G^2)^{m/2} = \sum_k \binom{m/2}{k} z^{m-2k} (2k-1)!!`
     for even :math:`m`, and for odd :math:`m` the mean of the bounds of :math:`m \pm 1`
-    (:math:`x^{m/2} \le (x^{(m-1)/2} + x^{(m+1)/2})/2`)."""
+    (:math:`x^{m/2} \le (x^{(m-1)/2} + x^{(m+1)/2})/2`).
+    """
     if m % 2:
         return 0.5 * (_moment_bound(m - 1, w) + _moment_bound(m + 1, w))
     half = m // 2
@@ -272,7 +278,7 @@ def _moment_bound(m: int, w: np.ndarray) -> np.ndarray:
 
 
 class Certificate(NamedTuple):
-    """Per box: proven free of tangencies, and a bound on :math:`\\sup_B |h|`."""
+    r"""Per box: proven free of tangencies, and a bound on :math:`\sup_B |h|`."""
 
     free: np.ndarray
     sup_h: np.ndarray
@@ -289,20 +295,22 @@ def certify(comp: Components, lo: np.ndarray, hi: np.ndarray, order: int = ORDER
     spread_h = np.zeros(len(lo))
     spread_hy = np.zeros(len(lo))
     for i in range(order):
-        for l in range(order - i):
-            if i + l == 0:
+        for ly in range(order - i):
+            if i + ly == 0:
                 continue
-            w = r[:, 0] ** i * r[:, 1] ** l / (_FACTORIAL[i] * _FACTORIAL[l])
-            spread_h += (np.abs(values[i, l]) + rounding[i, l]) * w
-            spread_hy += (np.abs(values[i, l + 1]) + rounding[i, l + 1]) * w
+            w = r[:, 0] ** i * r[:, 1] ** ly / (_FACTORIAL[i] * _FACTORIAL[ly])
+            spread_h += (np.abs(values[i, ly]) + rounding[i, ly]) * w
+            spread_hy += (np.abs(values[i, ly + 1]) + rounding[i, ly + 1]) * w
     safety = 1.0 + 1e-12
     vary_h = (spread_h + rem_h) * safety
     vary_hy = (spread_hy + rem_hy) * safety
     no_zero = np.abs(values[0, 0]) - rounding[0, 0] > vary_h + 1e-300
     monotone = np.abs(values[0, 1]) - rounding[0, 1] > vary_hy + 1e-300
     # |h| = |h~| e^{-a.(u - c)}; and |h| <= sum_k |c_k| N_k without cancellation.
-    unbent = np.exp(np.abs(tilt[:, 0]) * r[:, 0] + np.abs(tilt[:, 1]) * r[:, 1])
-    tilted_sup = (np.abs(values[0, 0]) + rounding[0, 0] + vary_h) * unbent
+    with np.errstate(over="ignore", invalid="ignore"):
+        unbent = np.exp(np.abs(tilt[:, 0]) * r[:, 0] + np.abs(tilt[:, 1]) * r[:, 1])
+        tilted_sup = (np.abs(values[0, 0]) + rounding[0, 0] + vary_h) * unbent
+    tilted_sup = np.where(np.isnan(tilted_sup), np.inf, tilted_sup)
     plain_sup = np.sum(np.abs(comp.coef) * comp.norm
                        * np.exp(-0.5 * _min_quadratic(comp, lo, hi)), axis=1)
     sup_h = np.minimum(tilted_sup, plain_sup) * (1.0 + 1e-9)
@@ -310,14 +318,14 @@ def certify(comp: Components, lo: np.ndarray, hi: np.ndarray, order: int = ORDER
 
 
 class Tangencies(NamedTuple):
-    """The boxes that may hold a tangency and what they cost.
+    r"""The boxes that may hold a tangency and what they cost.
 
     Attributes
     ----------
     lo, hi : ndarray
         ``(m, 2)``: the boxes given up whose x-ends must be quadrature breakpoints.
     charge : float
-        A bound on the error of :math:`\\int g\\,dx` that the boxes (all of them, those
+        A bound on the error of :math:`\int g\,dx` that the boxes (all of them, those
         without breakpoints included) and the region's outside can cause (see
         :mod:`gantheory.divergences.sections`).
     n_boxes : int
