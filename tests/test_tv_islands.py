@@ -109,9 +109,10 @@ def _near_copy(p, kind):
     return g.GaussianMixture(p.weights, p.means, p.covs * (1 + 1e-8))
 
 
-@pytest.mark.parametrize(("seed", "kind", "atol"), [(3, "scale", 1e-12), (24, "shift", 1e-10),
-                                                    (3, "shift", 1e-12)])
-def test_nearly_identical_mixtures_get_a_small_honest_bound(seed, kind, atol):
+@pytest.mark.parametrize(("seed", "kind", "atol", "reference_atol"),
+                         [(3, "scale", 1e-12, 1e-13), (3, "shift", 1e-12, 1e-13),
+                          (24, "shift", 1e-10, 1e-10)])
+def test_nearly_identical_mixtures_get_a_small_honest_bound(seed, kind, atol, reference_atol):
     # Before the exact Taylor terms (abs-sum bounds only), no box could be certified here and
     # the reported error was 9 after 37 s.
     p = _audit_like_pair(seed)[0]
@@ -119,7 +120,9 @@ def test_nearly_identical_mixtures_get_a_small_honest_bound(seed, kind, atol):
     start = time.perf_counter()
     a = g.tv(p, q, atol=atol)
     elapsed = time.perf_counter() - start
-    b = g.tv(_transform(p, _ROTATION), _transform(q, _ROTATION), atol=1e-13)
+    # Seed 24's shift leaves p = q nearly vertical through a component: at atol 1e-12 the
+    # outer quadrature takes minutes (as it did before the tangency boxes), hence 1e-10.
+    b = g.tv(_transform(p, _ROTATION), _transform(q, _ROTATION), atol=reference_atol)
     assert abs(a.value - b.value) <= a.error + b.error
     assert a.error <= atol + 1e-15
     assert a.error <= 0.2 * a.value
