@@ -55,6 +55,21 @@ with :math:`a = L^{-1}e_y` (split :math:`a` along and across :math:`b`: the part
 :math:`|\partial_y h(c)| - \rho_{01}` exceeds the one on :math:`|\partial_y h - \partial_y h(c)|`;
 otherwise :math:`S_B = |h(c)| + \rho_{00} + (\text{that bound})` bounds :math:`|h|` on it.
 
+**Tilt.** Far from a component, :math:`|v|` is large and the Taylor terms grow like
+:math:`(|v| r)^j`: a box would have to be much smaller than :math:`1/|v|`. Multiplying by
+:math:`e^{a\cdot(u - c)}` changes neither the zeros of :math:`h` nor whether a zero is a
+tangency (where :math:`h = 0`, :math:`\partial_y(h e^{a\cdot(u-c)}) = e^{a\cdot(u-c)}
+\partial_y h`), and each tilted component is again a Gaussian,
+:math:`c_k \mathcal N(u; \mu_k + \Sigma_k a, \Sigma_k)\, e^{a\cdot(\mu_k - c) +
+a^\top\Sigma_k a/2}`: its derivatives at :math:`c` follow from the recursion with
+:math:`v - a`, its remainder from the bound above. The tilt :math:`a` is the mean of the
+components' :math:`v` weighted by :math:`|c_k\mathcal N_k(c)|`, so the dominant component is
+expanded about its own scale. Far out, Cramér's :math:`e^{-|w|^2/4}` is replaced by the
+sharper :math:`|\mathrm{He}_m(z)| \le E|z + iG|^m` (:func:`_moment_bound`) times
+:math:`e^{-|w|^2/2}`, whichever is smaller. The bound on :math:`|h|` is the tilted one times
+:math:`\max_B e^{-a\cdot(u - c)}`, or :math:`\sum_k |c_k| \max_B \mathcal N_k`, whichever is
+smaller.
+
 **Subdivision.** The region is the bounding box of 20 standard deviations about every
 component (per axis); it starts as nearly square cells and a box that is not certified is
 quartered, until its worst case is negligible or it is :data:`MAX_DEPTH` quarterings deep
