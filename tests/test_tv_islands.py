@@ -213,8 +213,8 @@ def _check_remainders(p, q, comp, seed):
     lo, hi = _random_boxes(comp, rng, 25)
     rem_h, rem_hy = T.remainders(comp, lo, hi, T.ORDER, T._tilt(comp, 0.5 * (lo + hi)))
     gaps, slack = _taylor_gaps(p, q, comp, lo, hi, rng)
-    assert np.all(gaps[:, 0] <= rem_h + slack[:, 0] + 1e-300), gaps[:, 0] / rem_h
-    assert np.all(gaps[:, 1] <= rem_hy + slack[:, 1] + 1e-300), gaps[:, 1] / rem_hy
+    assert np.all(gaps[:, 0] <= rem_h + slack[:, 0] + 1e-300), (gaps[:, 0], rem_h)
+    assert np.all(gaps[:, 1] <= rem_hy + slack[:, 1] + 1e-300), (gaps[:, 1], rem_hy)
     return gaps, rem_h, rem_hy
 
 
