@@ -2,10 +2,14 @@
 
 Trains the convolutional VAE of :mod:`gantheory.nets` (Bernoulli decoder, dynamically
 binarised pixels) once per latent size with ``gantheory train vae`` and measures, on held-out
-test images binarised once with a fixed seed, the two terms of the negative ELBO:
+test images binarised once with a fixed seed, the two terms of the negative ELBO and the
+latent dimensions in use:
 
-* the rate :math:`\\mathrm{KL}(q(z|x)\\,\\|\\,p(z))` (closed form, nats per image), and
-* the distortion :math:`-\\mathbb E_q[\\log p(x|z)]` (one reparameterised sample per image).
+* the rate :math:`\\mathrm{KL}(q(z|x)\\,\\|\\,p(z))` (closed form, nats per image),
+* the distortion :math:`-\\mathbb E_q[\\log p(x|z)]` (one reparameterised sample per image), and
+* the active units (Burda et al. 2016, Sec. 5.2): the latent dimensions :math:`u` whose
+  encoder mean varies over the test images, :math:`\\operatorname{Cov}_x(\\mathbb E_q[u]) >
+  0.01`; the others sit at the prior and carry no information.
 
 Writes ``latent_sweep.csv`` and ``latent_sweep.png`` into ``--out`` and prints the table.
 
@@ -38,15 +42,19 @@ def elbo_terms(checkpoint: Path, dataset: str, n_test: int, seed: int = 0) -> di
     g = torch.Generator().manual_seed(seed)
     x01 = torch.bernoulli((as_float(test.images) + 1.0) / 2.0, generator=g)
     kl_sum = recon_sum = 0.0
+    means = []
     for i in range(0, len(x01), 500):
         xb = x01[i:i + 500]
         mu, logvar = vae.encode(xb * 2.0 - 1.0)
+        means.append(mu)
         z = losses.reparameterize(mu, logvar, generator=g)
         kl_sum += float(losses.gaussian_kl_standard(mu, logvar, reduction="none").sum())
         ll = losses.bernoulli_log_likelihood(vae.decode(z), xb, reduction="none")  # (B,)
         recon_sum -= float(ll.sum())
     n = len(x01)
-    return {"kl": kl_sum / n, "recon": recon_sum / n, "neg_elbo": (kl_sum + recon_sum) / n}
+    active = int((torch.cat(means).var(0) > 0.01).sum())
+    return {"kl": kl_sum / n, "recon": recon_sum / n, "neg_elbo": (kl_sum + recon_sum) / n,
+            "active_units": active}
 
 
 def main() -> None:
@@ -72,7 +80,8 @@ def main() -> None:
                            checkpoint_every=args.steps, progress=False)
         rows.append({"latent": latent, **elbo_terms(run, args.dataset, args.n_test)})
         print(f"latent {latent:4d}: KL {rows[-1]['kl']:7.2f}  recon {rows[-1]['recon']:7.2f}  "
-              f"-ELBO {rows[-1]['neg_elbo']:7.2f} nats", flush=True)
+              f"-ELBO {rows[-1]['neg_elbo']:7.2f} nats  active units {rows[-1]['active_units']}",
+              flush=True)
     write_csv(rows, out / "latent_sweep.csv")
     fig, axes = plotting.figure(1, 2, size=(3.6, 3.0), layout="constrained")
     latents = [r["latent"] for r in rows]
