@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
                                                       "c %% n == i (default 0/1)")
     parser.add_argument("--merge", action="store_true",
                         help="merge the chunk files of --k and print the estimate")
+    parser.add_argument("--partial", action="store_true",
+                        help="with --merge: merge the chunks evaluated so far (their image "
+                             "ranges are listed), not only a complete set")
     args = parser.parse_args(argv)
     try:
         part, parts = (int(v) for v in args.part.split("/"))
@@ -101,14 +104,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.merge:
         files = [chunk_path(out, args.k, a, b) for a, b in bounds]
         missing = [f.name for f in files if not f.exists()]
-        if missing:
+        if missing and not args.partial:
             print(f"{len(missing)} of {len(files)} chunks missing, e.g. {missing[0]}")
             return 1
-        merged = merge([json.loads(f.read_text()) for f in files])
+        records = [json.loads(f.read_text()) for f in files if f.exists()]
+        if not records:
+            print("no chunk evaluated yet")
+            return 1
+        merged = merge(records)
         merged.update(k=args.k, step=int(state.get("step", -1)),
+                      ranges=[[r["start"], r["stop"]] for r in records],
                       **provenance("cpu", checkpoint=str(args.checkpoint)))
         print(json.dumps(merged, indent=2))
-        (out / f"nll_k{args.k}_first{stop}.json").write_text(json.dumps(merged, indent=2))
+        name = f"nll_k{args.k}_first{stop}" + ("_partial" if missing else "") + ".json"
+        (out / name).write_text(json.dumps(merged, indent=2))
         return 0
     vae = model.networks["vae"]
     for c, (a, b) in enumerate(bounds):

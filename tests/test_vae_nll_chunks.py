@@ -47,6 +47,12 @@ def test_two_parts_then_merge_on_a_tiny_run(tmp_path, capsys):
               "--out", str(out)]
     assert chunks.main([*common, "--merge"]) == 1  # nothing evaluated yet
     assert chunks.main([*common, "--part", "0/2"]) == 0
+    assert chunks.main([*common, "--merge"]) == 1  # chunk 1 is missing
+    capsys.readouterr()
+    assert chunks.main([*common, "--merge", "--partial"]) == 0
+    partial = json.loads(capsys.readouterr().out)
+    assert partial["ranges"] == [[0, 4], [8, 10]] and partial["n_images"] == 6
+    assert (out / "nll_k3_first10_partial.json").exists()
     assert chunks.main([*common, "--part", "1/2"]) == 0
     files = sorted(out.glob("nll_k3_*-*.json"))
     assert [f.name for f in files] == ["nll_k3_00000-00004.json", "nll_k3_00004-00008.json",
