@@ -22,7 +22,14 @@ from gantheory import presets
 from gantheory.divergences.crossings import mixture_crossings
 from gantheory.testing.strategies import gaussians, mixture_pairs
 
-mp.mp.dps = 50
+
+@pytest.fixture(autouse=True, scope="module")
+def _50_digits():
+    """mpmath's precision for this module's references, restored afterwards (a global set at
+    import would leak into every other module collected after this one)."""
+    with mp.workdps(50):
+        yield
+
 EPS = np.finfo(float).eps
 
 

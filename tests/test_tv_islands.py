@@ -18,7 +18,14 @@ import gantheory as g
 from gantheory.divergences import sections
 from gantheory.divergences import tangency as T
 
-mp.mp.dps = 40
+
+@pytest.fixture(autouse=True, scope="module")
+def _40_digits():
+    """mpmath's precision for this module's references, restored afterwards (a global set at
+    import would leak into every other module collected after this one)."""
+    with mp.workdps(40):
+        yield
+
 
 _ROTATION = np.array([[np.cos(0.4), -np.sin(0.4)], [np.sin(0.4), np.cos(0.4)]])
 _SWAP = np.array([[0.0, 1.0], [1.0, 0.0]])
