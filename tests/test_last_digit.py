@@ -14,6 +14,7 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import pytest
+from _mixture_pairs import ROTATION, SWAP, audit_like_pair, transform
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,15 +102,14 @@ REFERENCES = {
 
 _C5 = np.array([[1.0, 0.3, 0.0, 0.0, 0.1], [0.3, 2.0, 0.2, 0.0, 0.0], [0.0, 0.2, 1.5, 0.1, 0.0],
                 [0.0, 0.0, 0.1, 1.0, 0.2], [0.1, 0.0, 0.0, 0.2, 0.8]])
-_ROTATION = np.array([[np.cos(0.4), -np.sin(0.4)], [np.sin(0.4), np.cos(0.4)]])
 PAIRS = {
     # The audit's cases: KL returned 0.0 (true 3.6e-20) and -1.1e-16, Pearson -1.8e-15.
     "1-D means 1e-10 apart": (g.Gaussian(0.0, 0.140625), g.Gaussian(1e-10, 0.140625)),
     "5-D covariance times 1 + 1e-8": (g.Gaussian(np.zeros(5), _C5),
                                       g.Gaussian(np.zeros(5), _C5 * (1 + 1e-8))),
     "2-D correlated, 1e-9 apart": (
-        g.Gaussian([0.0, 0.0], _ROTATION @ np.diag([1.0, 0.01]) @ _ROTATION.T),
-        g.Gaussian([1e-9, -2e-9], _ROTATION @ np.diag([1.0 + 3e-9, 0.01]) @ _ROTATION.T)),
+        g.Gaussian([0.0, 0.0], ROTATION @ np.diag([1.0, 0.01]) @ ROTATION.T),
+        g.Gaussian([1e-9, -2e-9], ROTATION @ np.diag([1.0 + 3e-9, 0.01]) @ ROTATION.T)),
     "1-D generic": (g.Gaussian(0.3, 2.0), g.Gaussian(-1.0, 0.7)),
     "1-D std ratio 100": (g.Gaussian(0.0, 1e-4), g.Gaussian(0.3, 1.0)),
     "2-D generic": (g.Gaussian([0.0, 1.0], [[1.0, 0.95], [0.95, 1.0]]),
@@ -218,27 +218,6 @@ def test_crossings_finds_two_roots_far_closer_than_the_scan():
 
 
 # -- 2-D total variation -------------------------------------------------------------------
-def _transform(mix, matrix):
-    covs = np.einsum("ij,kjl,ml->kim", matrix, mix.covs, matrix)
-    return g.GaussianMixture(mix.weights, mix.means @ matrix.T, covs)
-
-
-_SWAP = np.array([[0.0, 1.0], [1.0, 0.0]])
-
-
-def _audit_like_pair(seed):
-    """Random 2-D mixtures like the audit's: 1-3 components, correlations up to 0.9."""
-    rng = np.random.default_rng(seed)
-
-    def mixture():
-        k = int(rng.integers(1, 4))
-        covs = []
-        for _ in range(k):
-            s, r = rng.uniform(0.3, 1.5, 2), rng.uniform(-0.9, 0.9)
-            covs.append([[s[0] ** 2, r * s[0] * s[1]], [r * s[0] * s[1], s[1] ** 2]])
-        return g.GaussianMixture(rng.dirichlet(np.ones(k)), rng.normal(0, 1.2, (k, 2)), covs)
-
-    return mixture(), mixture()
 
 
 @pytest.mark.parametrize("seed", [4, 6, 24, 28])
@@ -247,10 +226,10 @@ def test_tv_2d_swap_and_rotation_agree_within_the_bounds(seed):
     # while reporting about 8e-9: the section scan missed close crossings. Seed 24 holds an
     # island of p = q 0.003 wide that no section saw (off by 9.4e-8): the tangency boxes
     # (gantheory.divergences.tangency, tests/test_tv_islands.py) catch it.
-    p, q = _audit_like_pair(seed)
+    p, q = audit_like_pair(seed)
     a = g.tv(p, q)
-    for matrix in (_SWAP, _ROTATION):
-        b = g.tv(_transform(p, matrix), _transform(q, matrix))
+    for matrix in (SWAP, ROTATION):
+        b = g.tv(transform(p, matrix), transform(q, matrix))
         assert abs(a.value - b.value) <= a.error + b.error
     assert a.error <= 1e-8 + 1e-15
 
@@ -260,7 +239,7 @@ def test_tv_ring_against_its_moment_matched_gaussian():
     ring = presets.ring()
     q = g.Gaussian(ring.mean, ring.cov)
     a = g.tv(ring, q)
-    reference = g.tv(_transform(ring, _ROTATION), _transform(q, _ROTATION), atol=1e-11)
+    reference = g.tv(transform(ring, ROTATION), transform(q, ROTATION), atol=1e-11)
     assert abs(a.value - reference.value) <= a.error + reference.error
 
 
@@ -318,7 +297,7 @@ def test_chi2_values_above_1e4_are_bounded(shift, std):
 def test_tv_2d_is_invariant_under_rotation(pair, angle):
     p, q = pair
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    a, b = g.tv(p, q), g.tv(_transform(p, rotation), _transform(q, rotation))
+    a, b = g.tv(p, q), g.tv(transform(p, rotation), transform(q, rotation))
     assert abs(a.value - b.value) <= a.error + b.error
 
 

@@ -12,6 +12,7 @@ import time
 import mpmath as mp
 import numpy as np
 import pytest
+from _mixture_pairs import ROTATION, SWAP, audit_like_pair, transform
 from scipy import special
 
 import gantheory as g
@@ -27,34 +28,10 @@ def _40_digits():
         yield
 
 
-_ROTATION = np.array([[np.cos(0.4), -np.sin(0.4)], [np.sin(0.4), np.cos(0.4)]])
-_SWAP = np.array([[0.0, 1.0], [1.0, 0.0]])
-
-
-def _transform(mix, matrix):
-    covs = np.einsum("ij,kjl,ml->kim", matrix, mix.covs, matrix)
-    return g.GaussianMixture(mix.weights, mix.means @ matrix.T, covs)
-
-
-def _audit_like_pair(seed):
-    """Random 2-D mixtures like the audit's (as in test_last_digit): 1-3 components."""
-    rng = np.random.default_rng(seed)
-
-    def mixture():
-        k = int(rng.integers(1, 4))
-        covs = []
-        for _ in range(k):
-            s, r = rng.uniform(0.3, 1.5, 2), rng.uniform(-0.9, 0.9)
-            covs.append([[s[0] ** 2, r * s[0] * s[1]], [r * s[0] * s[1], s[1] ** 2]])
-        return g.GaussianMixture(rng.dirichlet(np.ones(k)), rng.normal(0, 1.2, (k, 2)), covs)
-
-    return mixture(), mixture()
-
-
 def _agree(p, q, atol=None):
     """The default call against the swapped, rotated and tightly integrated orientations."""
     a = g.tv(p, q) if atol is None else g.tv(p, q, atol=atol)
-    others = [g.tv(_transform(p, m), _transform(q, m)) for m in (_SWAP, _ROTATION)]
+    others = [g.tv(transform(p, m), transform(q, m)) for m in (SWAP, ROTATION)]
     others.append(g.tv(p, q, atol=1e-11))
     return a, [(abs(a.value - b.value), a.error + b.error) for b in others]
 
@@ -64,7 +41,7 @@ def _agree(p, q, atol=None):
 def test_island_pairs_agree_within_the_bounds(seed):
     # Before, seed 24 (an island 0.003 wide) was off by 9.4e-8 against a reported 8.3e-9;
     # seed 14's rotated orientation by 2.6e-8 against a reported 9.0e-9.
-    a, checks = _agree(*_audit_like_pair(seed))
+    a, checks = _agree(*audit_like_pair(seed))
     for diff, bound in checks:
         assert diff <= bound, (diff, bound)
     assert a.error <= 1e-8 + 1e-15
@@ -72,7 +49,7 @@ def test_island_pairs_agree_within_the_bounds(seed):
 
 def test_without_the_boxes_the_island_is_missed(monkeypatch):
     # The check above bites: without the tangency boxes seed 24 is off again.
-    p, q = _audit_like_pair(24)
+    p, q = audit_like_pair(24)
     reference = g.tv(p, q, atol=1e-11)
     empty = T.Tangencies(np.zeros((0, 2)), np.zeros((0, 2)), 0.0, 0)
     monkeypatch.setattr(sections, "tangency_boxes", lambda *args, **kwargs: empty)
@@ -85,7 +62,7 @@ def test_forty_audit_like_pairs_agree_within_the_bounds():
     # About 2.5 minutes (154 s measured): 40 default calls (33 s) and three references each.
     start = time.perf_counter()
     for seed in range(40):
-        a, checks = _agree(*_audit_like_pair(seed))
+        a, checks = _agree(*audit_like_pair(seed))
         for diff, bound in checks:
             assert diff <= bound, (seed, diff, bound)
         assert a.error <= 1e-8 + 1e-15, seed
@@ -122,14 +99,14 @@ def _near_copy(p, kind):
 def test_nearly_identical_mixtures_get_a_small_honest_bound(seed, kind, atol, reference_atol):
     # Before the exact Taylor terms (abs-sum bounds only), no box could be certified here and
     # the reported error was 9 after 37 s.
-    p = _audit_like_pair(seed)[0]
+    p = audit_like_pair(seed)[0]
     q = _near_copy(p, kind)
     start = time.perf_counter()
     a = g.tv(p, q, atol=atol)
     elapsed = time.perf_counter() - start
     # Seed 24's shift leaves p = q nearly vertical through a component: at atol 1e-12 the
     # outer quadrature takes minutes (as it did before the tangency boxes), hence 1e-10.
-    b = g.tv(_transform(p, _ROTATION), _transform(q, _ROTATION), atol=reference_atol)
+    b = g.tv(transform(p, ROTATION), transform(q, ROTATION), atol=reference_atol)
     assert abs(a.value - b.value) <= a.error + b.error
     assert a.error <= atol + 1e-15
     assert a.error <= 0.2 * a.value
@@ -156,7 +133,7 @@ def _mp_parts(p, q, u, tilt, centre):
 
 
 def _pair_without_shared_components(seed):
-    p, q = _audit_like_pair(seed)
+    p, q = audit_like_pair(seed)
     comp = T.components(p, q)
     assert comp.coef.size == p.n_components + q.n_components
     return p, q, comp
@@ -276,6 +253,6 @@ def test_known_tangencies_lie_in_the_boxes_left():
 
 
 def test_identical_mixtures_leave_no_box():
-    p = _audit_like_pair(3)[0]
+    p = audit_like_pair(3)[0]
     found = T.tangency_boxes(p, p, atol=1e-8, length=60.0)
     assert (len(found.lo), found.charge) == (0, 0.0)

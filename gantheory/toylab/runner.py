@@ -50,8 +50,8 @@ def read_run_settings(out: str | Path) -> dict[str, object] | None:
 
 def run_modes(target: str, methods: Sequence[str], *, seeds: int, steps: int, n_snapshots: int,
               out: str | Path, device: str = "cpu", progress: bool = True,
-              checkpoint_every: int = 500, resume: bool = False, lr: float = 1e-3,
-              lr_schedule: str = "constant") -> list[Path]:
+              checkpoint_every: int = 500, resume: bool = False, lr: float = GANConfig.lr_g,
+              lr_schedule: str = GANConfig.lr_schedule) -> list[Path]:
     """The mode-collapse experiment: table (CSV, markdown), snapshots and figures.
 
     The settings go to ``out/toy_run.json`` and each method's trainer to
