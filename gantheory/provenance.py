@@ -12,6 +12,22 @@ import sys
 from pathlib import Path
 
 
+def command_line(argv: list[str] | None = None) -> str:
+    """The command that is running: ``gantheory ...`` for the CLI (``python -m gantheory`` too),
+    else the program as it was called (a benchmark script, ``pytest``) and its arguments.
+
+    >>> command_line(["/venv/bin/gantheory", "eval", "--json"])
+    'gantheory eval --json'
+    >>> command_line(["benchmarks/latent_sweep.py", "--model", "dcgan"])
+    'benchmarks/latent_sweep.py --model dcgan'
+    """
+    argv = sys.argv if argv is None else argv
+    program = argv[0] if argv else ""
+    if Path(program).name in ("gantheory", "__main__.py"):
+        program = "gantheory"
+    return " ".join([program, *argv[1:]])
+
+
 def provenance(device: str, **extra: object) -> dict[str, object]:
     """The command line, git commit (if in a checkout), device and versions of a run.
 
@@ -26,6 +42,6 @@ def provenance(device: str, **extra: object) -> dict[str, object]:
         commit = ""
     dev = torch.device(device)
     name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor()
-    return {"command": " ".join(["gantheory", *sys.argv[1:]]), "commit": commit or "unknown",
+    return {"command": command_line(), "commit": commit or "unknown",
             "device": f"{dev} ({name or platform.machine()})", "torch": torch.__version__,
             **extra}
