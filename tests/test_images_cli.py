@@ -9,6 +9,7 @@ import torch
 from gantheory import cli
 from gantheory.errors import UsageError
 from gantheory.images import checkpoint as ckpt
+from gantheory.images import commands
 from gantheory.images.commands import corner_interpolation
 
 TINY = ["--steps", "2", "--width", "4", "--batch-size", "8", "--n-images", "64",
@@ -101,6 +102,30 @@ def test_eval_of_a_gan_and_a_vae(runs, tmp_path, monkeypatch, capsys):
     # 3 x 32 x 32 binary pixels: a finite positive NLL below the uniform model's log 2 each
     assert 0.0 < result["test_nll"] < 3 * 32 * 32 * float(torch.log(torch.tensor(2.0))) * 2
     assert result["k"] == 4 and result["n_test"] == 8
+
+
+def test_eval_of_the_trained_weights_of_an_ema_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GANTHEORY_CACHE", str(tmp_path / "cache"))
+    run = tmp_path / "dcgan-ema"
+    assert cli.main(["train", "dcgan", "--out", str(run), "--ema", "0.5", *TINY]) == 0
+    capsys.readouterr()
+    state = ckpt.load(run / "checkpoint.pt")
+    ema, trained = state["ema"], state["models"]["generator"]
+    assert any(not torch.equal(ema[k], trained[k]) for k in trained)  # two different networks
+    results = {}
+    for flags in ([], ["--no-ema"]):
+        assert cli.main(["eval", "--checkpoint", str(run), "--samples", "60",
+                         "--test-images", "60", "--classifier-steps", "3", "--json",
+                         "--quiet", *flags]) == 0
+        results[tuple(flags)] = json.loads(capsys.readouterr().out)
+    assert results[()]["weights"] == "ema" and results[("--no-ema",)]["weights"] == "trained"
+    fd = [r["frechet_distance_classifier"] for r in results.values()]
+    assert fd[0] != fd[1]  # the same latents through the two generators
+    # the model that load_run builds holds the weights asked for
+    for ema_wanted, expected in ((True, ema), (False, trained)):
+        model, _ = commands.load_run(run, ema=ema_wanted)
+        got = model.networks["generator"].state_dict()
+        assert all(torch.equal(got[k], expected[k]) for k in expected)
 
 
 @pytest.mark.parametrize(("argv", "message"), [

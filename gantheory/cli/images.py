@@ -79,6 +79,9 @@ def add_parser(sub) -> None:
     ev.add_argument("--test-images", type=positive, default=10_000)
     ev.add_argument("--classifier-steps", type=positive, default=1500)
     ev.add_argument("--device", default="cpu")
+    ev.add_argument("--no-ema", action="store_true",
+                    help="evaluate the trained generator, not its moving average (runs "
+                         "trained with --ema)")
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(run=_eval)
@@ -166,7 +169,7 @@ def _eval(args: argparse.Namespace) -> int:
         result = commands.evaluate(args.checkpoint, dataset=args.dataset, root=args.data_root,
                                    n_samples=args.samples, k=args.k, n_test=args.test_images,
                                    classifier_steps=args.classifier_steps, device=args.device,
-                                   progress=not args.quiet)
+                                   ema=not args.no_ema, progress=not args.quiet)
     except UsageError as exc:
         raise _by_flag(exc, args.dataset) from exc
     if args.json:

@@ -251,13 +251,13 @@ def _checkpoint_path(checkpoint: str | Path) -> Path:
     return path / "checkpoint.pt" if path.is_dir() else path
 
 
-def load_run(checkpoint: str | Path, device: str = "cpu"
+def load_run(checkpoint: str | Path, device: str = "cpu", *, ema: bool = True
              ) -> tuple[ImageModel, dict[str, Any]]:
     """(model with its trained networks in eval mode, checkpoint state) of a run folder or
     checkpoint file.
 
-    The model's EMA weights replace its trained ones when the run kept an EMA. Checkpoints
-    written before each model had its own config are read too.
+    The model's EMA weights replace its trained ones when the run kept an EMA, unless ``ema``
+    is False. Checkpoints written before each model had its own config are read too.
 
     Raises
     ------
@@ -269,8 +269,8 @@ def load_run(checkpoint: str | Path, device: str = "cpu"
         model = model_from_record(state["config"])
         model.build_for(int(state["data_shape"][0]), int(state["n_classes"]))
         for key, net in model.networks.items():
-            weights = state["ema"] if key == model.ema_network and "ema" in state else \
-                state["models"][key]
+            weights = state["ema"] if ema and key == model.ema_network and "ema" in state \
+                else state["models"][key]
             net.load_state_dict(weights)
     except (KeyError, RuntimeError) as exc:
         raise ckpt.unfit(checkpoint, exc) from exc
@@ -415,7 +415,7 @@ def _reconstructions(model: ImageModel, n: int, seed: int, device: str,
 # -- evaluate ------------------------------------------------------------------------------------
 def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | None = None,
              n_samples: int | None = None, k: int = 5000, n_test: int = 10_000,
-             classifier_steps: int = 1500, device: str = "cpu",
+             classifier_steps: int = 1500, device: str = "cpu", ema: bool = True,
              progress: bool = False) -> dict[str, Any]:
     """The metrics of a run, as its model computes them; also written to ``eval.json``.
 
@@ -434,6 +434,9 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
         Test images (VAE NLL) and real images (Fréchet distance, KID).
     classifier_steps : int
         Training steps of the cached classifier when it has to be trained.
+    ema : bool
+        Evaluate the moving average of a run trained with one (the default), else the
+        trained weights; the result's ``weights`` says which ("ema" or "trained").
     progress : bool
         Progress bars for the long phases.
 
@@ -449,13 +452,14 @@ def evaluate(checkpoint: str | Path, *, dataset: str | None = None, root: str | 
     UsageError
         If the data set's images or classes differ from the run's (checked before any work).
     """
-    model, state = load_run(checkpoint, device)
+    model, state = load_run(checkpoint, device, ema=ema)
     name = dataset or model.config.dataset
     root = root or model.config.data_root
     _check_eval_data(model, state, name, root)
     result: dict[str, Any] = provenance(device, checkpoint=str(_checkpoint_path(checkpoint)),
                                         model=model.name, dataset=name,
-                                        step=int(state["step"]))
+                                        step=int(state["step"]),
+                                        weights="ema" if ema and "ema" in state else "trained")
     result.update(model.evaluate(EvalSettings(name, root=root, n_samples=n_samples, k=k,
                                               n_test=n_test,
                                               classifier_steps=classifier_steps,
