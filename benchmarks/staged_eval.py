@@ -3,7 +3,9 @@
 Runs ``gantheory train MODEL ... --steps S --out OUT`` for S = every, 2 every, ..., steps
 (``--resume`` from the second stage on, so the run is one uninterrupted training run with pauses
 for measurement), and after each stage what ``gantheory eval`` reports, saved as
-``OUT/eval-STEP.json``. A stage whose ``eval-STEP.json`` exists is skipped, so an interrupted
+``OUT/eval-STEP.json``; with ``--trained-too``, a run kept with ``--ema`` is also evaluated
+through its trained generator (``gantheory eval --no-ema``), saved as
+``OUT/eval-STEP-trained.json``. A stage whose evaluations exist is skipped, so an interrupted
 job is continued by the same command. After every stage it rewrites ``OUT/eval_curve.csv``
 (one row per evaluation) and ``OUT/eval_curve.png`` (each metric against the step, with the
 goal or published values given by ``--line``).
@@ -31,9 +33,30 @@ CURVES = ("modes", "kl_to_uniform", "frechet_distance_classifier", "kid_classifi
 
 
 def evaluations(out: Path) -> list[dict]:
-    """Every ``eval-STEP.json`` of the run folder, in step order."""
-    found = [json.loads(p.read_text()) for p in out.glob("eval-*.json")]
-    return sorted(found, key=lambda r: r["step"])
+    """Every ``eval-STEP[-trained].json`` of the run folder, in step order, each with its
+    ``weights`` ("ema" or "trained"; a record without the field is the run's default)."""
+    found = []
+    for path in out.glob("eval-*.json"):
+        record = json.loads(path.read_text())
+        record.setdefault("weights", "trained" if path.stem.endswith("-trained") else "ema")
+        found.append(record)
+    return sorted(found, key=lambda r: (r["step"], r["weights"]))
+
+
+def stage_files(out: Path, stage: int, trained_too: bool) -> dict[bool, Path]:
+    """The evaluation files a stage writes, keyed by ``ema`` (True: the run's default)."""
+    files = {True: out / f"eval-{stage}.json"}
+    if trained_too:
+        files[False] = out / f"eval-{stage}-trained.json"
+    return files
+
+
+def saved_step(out: Path) -> int:
+    """The step of the run's checkpoint (0 when there is none yet)."""
+    from gantheory.images import checkpoint
+
+    path = out / "checkpoint.pt"
+    return int(checkpoint.load(path)["step"]) if path.exists() else 0
 
 
 def parse_line(text: str) -> tuple[str, float, str]:
@@ -47,9 +70,15 @@ def curve_figure(rows: list[dict], lines: list[tuple[str, float, str]], title: s
     """One panel per metric in :data:`CURVES` that the rows report, against the step."""
     keys = [k for k in CURVES if isinstance(rows[0].get(k), (int, float))]
     fig, axes = plotting.figure(1, len(keys), size=(3.2, 2.8), layout="constrained")
-    steps = [r["step"] for r in rows]
+    series = {w: [r for r in rows if r["weights"] == w] for w in ("ema", "trained")}
+    labels = {"ema": "ours, EMA generator", "trained": "ours, trained generator"}
+    if not all(series.values()):
+        labels = dict.fromkeys(labels, "ours")
     for ax, key in zip(axes[0], keys, strict=True):
-        ax.plot(steps, [r[key] for r in rows], "o-", color=plotting.GENERATOR, label="ours")
+        for (weights, part), marker in zip(series.items(), ("o-", "s:"), strict=True):
+            if part:
+                ax.plot([r["step"] for r in part], [r[key] for r in part], marker,
+                        color=plotting.GENERATOR, label=labels[weights])
         for i, (_key, value, label) in enumerate(line for line in lines if line[0] == key):
             ax.axhline(value, ls="--", color=plotting.CYCLE[(i + 1) % len(plotting.CYCLE)],
                        label=label)
@@ -74,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, required=True, help="the last stage's step")
     parser.add_argument("--out", required=True, help="the run folder")
     parser.add_argument("--eval-samples", type=int, help="generated images per evaluation")
+    parser.add_argument("--trained-too", action="store_true",
+                        help="also evaluate the trained generator of a run kept with --ema")
     parser.add_argument("--line", action="append", default=[], type=parse_line,
                         help="KEY=VALUE=LABEL: a goal or published value on KEY's panel")
     args = parser.parse_args(argv[:split])
@@ -85,23 +116,32 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     for stage in range(args.every, args.steps + 1, args.every):
-        if any(r["step"] == stage for r in evaluations(out)):
+        files = stage_files(out, stage, args.trained_too)
+        if all(path.exists() for path in files.values()):
             continue
-        resume = ["--resume"] if (out / "checkpoint.pt").exists() else []
-        status = cli.main(["train", *train_args, "--steps", str(stage), "--out", str(out),
-                           "--quiet", *resume])
-        if status:
-            return status
-        result = commands.evaluate(out, n_samples=args.eval_samples)
-        (out / f"eval-{result['step']}.json").write_text(json.dumps(result, indent=2) + "\n")
+        saved = saved_step(out)
+        if saved > stage:
+            print(f"no evaluation at step {stage}: the run is already at step {saved}")
+            continue
+        if saved < stage:
+            resume = ["--resume"] if saved else []
+            status = cli.main(["train", *train_args, "--steps", str(stage), "--out", str(out),
+                               "--quiet", *resume])
+            if status:
+                return status
+        for ema, path in ((e, p) for e, p in files.items() if not p.exists()):
+            result = commands.evaluate(out, n_samples=args.eval_samples, ema=ema)
+            path.write_text(json.dumps(result, indent=2) + "\n")
         rows = evaluations(out)
-        write_csv([{"step": r["step"], **{k: r[k] for k in CURVES if k in r}} for r in rows],
+        write_csv([{"step": r["step"], "weights": r["weights"],
+                    **{k: r[k] for k in CURVES if k in r}} for r in rows],
                   out / "eval_curve.csv")
         curve_figure(rows, args.line, f"{result['model']} on {result['dataset'].split(':')[0]}",
                      out / "eval_curve.png")
-        print(f"step {result['step']}: " + ", ".join(f"{k} {result[k]:.4g}" for k in CURVES
-                                                      if isinstance(result.get(k), (int, float))),
-              flush=True)
+        for record in (r for r in rows if r["step"] == result["step"]):
+            print(f"step {record['step']} ({record['weights']} weights): " + ", ".join(
+                f"{k} {record[k]:.4g}" for k in CURVES
+                if isinstance(record.get(k), (int, float))), flush=True)
     return 0
 
 
