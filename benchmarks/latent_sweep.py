@@ -22,7 +22,8 @@ features against real test images.
 Writes into ``--out``: one run folder per size (``latent-J/``), ``latent_sweep.csv``, and
 ``latent_comparison.png`` (each size's last sample grid from the same fixed latents above its
 loss curves); for the VAE also ``latent_sweep.png`` (rate and distortion against the size).
-A size whose run folder already holds a checkpoint is measured again, not retrained.
+A size whose run folder already holds a checkpoint at ``--steps`` is measured again, not
+retrained; one that stopped short (an interrupted run) is resumed to ``--steps`` first.
 
 Run::
 
@@ -42,7 +43,8 @@ import numpy as np
 import torch
 
 from gantheory import losses, plotting
-from gantheory.images import commands
+from gantheory.images import checkpoint as ckpt
+from gantheory.images import commands, registry
 from gantheory.images.data import as_float, load_dataset
 from gantheory.tables import write_csv
 
@@ -73,7 +75,7 @@ def elbo_terms(checkpoint: Path, dataset: str, n_test: int, seed: int = 0) -> di
 
 
 def gan_terms(checkpoint: Path, n_samples: int, n_test: int,
-              classifier_steps: int) -> dict[str, float]:
+              classifier_steps: int) -> dict[str, float | int]:
     """What ``gantheory eval`` reports for a GAN: classes found (``modes`` of ``n_modes``),
     the KL of their histogram to uniform, the Fréchet distance and KID in the classifier's
     features, and the classifier's held-out accuracy."""
@@ -154,7 +156,8 @@ def vae_figure(rows: list[dict], title: str, path: Path) -> Path:
 def main(argv: list[str] | None = None) -> None:
     """Train one model per latent size, measure, print and plot."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="vae", help="vae, or a GAN: dcgan, wgan-gp")
+    parser.add_argument("--model", default="vae", choices=registry.model_names(),
+                        help="vae (the ELBO's terms), or a GAN (what gantheory eval reports)")
     parser.add_argument("--dataset", default="shapes")
     parser.add_argument("--latents", type=int, nargs="+", default=[2, 8, 32, 128])
     parser.add_argument("--steps", type=int, default=3000)
@@ -175,12 +178,14 @@ def main(argv: list[str] | None = None) -> None:
     every = max(1, args.steps // 4)
     for latent in args.latents:
         run = runs[latent] = out / f"latent-{latent}"
-        if not (run / "checkpoint.pt").exists():
+        saved = (ckpt.load(run / "checkpoint.pt")["step"]
+                 if (run / "checkpoint.pt").exists() else 0)
+        if saved < args.steps:
             commands.train(args.model, run, dataset=args.dataset, device=args.device,
-                           steps=args.steps, latent_dim=latent, width=args.width,
-                           image_size=args.image_size, batch_size=args.batch_size,
-                           sample_every=every, checkpoint_every=every,
-                           progress=not args.quiet)
+                           resume=saved > 0, steps=args.steps, latent_dim=latent,
+                           width=args.width, image_size=args.image_size,
+                           batch_size=args.batch_size, sample_every=every,
+                           checkpoint_every=every, progress=not args.quiet)
         if args.model == "vae":
             terms = elbo_terms(run, args.dataset, args.n_test)
         else:

@@ -18,14 +18,18 @@ def command_line(argv: list[str] | None = None) -> str:
 
     >>> command_line(["/venv/bin/gantheory", "eval", "--json"])
     'gantheory eval --json'
+    >>> command_line(["/src/gantheory/__main__.py", "toy", "modes"])
+    'gantheory toy modes'
     >>> command_line(["benchmarks/latent_sweep.py", "--model", "dcgan"])
     'benchmarks/latent_sweep.py --model dcgan'
+    >>> command_line(["/venv/lib/site-packages/pytest/__main__.py", "-q"])
+    '/venv/lib/site-packages/pytest/__main__.py -q'
     """
     argv = sys.argv if argv is None else argv
-    program = argv[0] if argv else ""
-    if Path(program).name in ("gantheory", "__main__.py"):
-        program = "gantheory"
-    return " ".join([program, *argv[1:]])
+    program = Path(argv[0] if argv else "")
+    if program.name == "gantheory" or program.parts[-2:] == ("gantheory", "__main__.py"):
+        program = Path("gantheory")
+    return " ".join([str(program), *argv[1:]])
 
 
 def provenance(device: str, **extra: object) -> dict[str, object]:

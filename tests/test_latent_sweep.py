@@ -58,3 +58,16 @@ def test_gan_sweep_reports_the_eval_metrics(tmp_path):
 def test_running_mean_averages_whole_windows():
     assert np.array_equal(sweep.running_mean(np.arange(7.0), 3), [1.0, 4.0])
     assert np.array_equal(sweep.running_mean(np.arange(2.0), 3), [0.0, 1.0])
+
+
+def test_a_size_that_stopped_short_is_resumed_to_the_steps(tmp_path):
+    from gantheory.images import checkpoint as ckpt
+    from gantheory.images import commands
+
+    out = tmp_path / "vae"
+    # what an interrupted sweep leaves: the size's run at step 2 of the 4 asked for
+    commands.train("vae", out / "latent-3", steps=2, latent_dim=3, width=8, batch_size=8,
+                   image_size=32, sample_every=1, checkpoint_every=1, progress=False)
+    sweep.main(["--model", "vae", *TINY[:1], "3", *TINY[3:], "--out", str(out)])
+    assert ckpt.load(out / "latent-3" / "checkpoint.pt")["step"] == 4
+    assert [int(r["latent"]) for r in _rows(out)] == [3]
